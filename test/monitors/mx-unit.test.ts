@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { mxMonitor } from '../../src/monitors/mx.ts';
+import { RunShared } from '../../src/monitors/run-shared.ts';
+import { DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
+import { type FakeZone, fakeDns } from '../support/fake-dns.ts';
+
+function contextFor(zone: FakeZone): MonitorContext {
+  return {
+    dns: fakeDns(zone),
+    guard: { check: () => ({ allowed: true }) },
+    options: DEFAULT_CHECK_OPTIONS,
+    shared: new RunShared(),
+    now: () => new Date('2026-11-22T12:00:00Z'),
+  };
+}
+
+describe('mx monitor (logic, in-memory DNS)', () => {
+  it('turns a resolver failure into an error finding, never a verdict', async () => {
+    const findings = await mxMonitor.run(
+      contextFor({ records: {}, failures: { 'broken.test MX': 'servfail' } }),
+      'broken.test',
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ check: 'mx.records', subject: 'broken.test', status: 'error' });
+  });
+
+  it('rejects a null MX with a preference other than 0', async () => {
+    const zone = { records: { 'odd.test MX': [{ type: 'MX', data: { preference: 10, exchange: '' } }] } };
+    const [finding] = await mxMonitor.run(contextFor(zone), 'odd.test');
+    expect(finding).toMatchObject({ status: 'fail' });
+    expect(finding!.fix).toContain('MX 0 .');
+  });
+
+  it('keeps the hostile MX target as data and judges an address-shaped target as an IP literal', async () => {
+    const zone = { records: { 'lit.test MX': [{ type: 'MX', data: { preference: 10, exchange: '192.0.2.1' } }] } };
+    const findings = await mxMonitor.run(contextFor(zone), 'lit.test');
+    const host = findings.find((f) => f.subject === '192.0.2.1');
+    expect(host).toMatchObject({ status: 'fail' });
+    expect(host!.summary).toMatch(/IP address literal/);
+    expect(findings[0]).toMatchObject({ subject: 'lit.test', status: 'fail' });
+  });
+
+  it('reports a domain without MX and without address as unable to receive mail (warn)', async () => {
+    const [finding] = await mxMonitor.run(contextFor({ records: {} }), 'nomail.test');
+    expect(finding).toMatchObject({ status: 'warn', subject: 'nomail.test' });
+    expect(finding!.fix).toMatch(/null MX/);
+  });
+});
