@@ -1,0 +1,210 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { STATUSES } from '../model.ts';
+import { parseDuration } from './duration.ts';
+import { resolveSecret, type Secret } from './secret.ts';
+
+export interface SchemaEnvironment {
+  env: NodeJS.ProcessEnv;
+  readFile?: (path: string) => string;
+}
+
+const VERDICTS = ['ok', 'info', 'warn', 'fail'] as const;
+
+function duration(defaultValue: string) {
+  return z
+    .string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' })
+    .default(defaultValue)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 1h or 1d, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+const hostPort = z.string().refine(
+  (text) => {
+    const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(text);
+    return match !== null && isIP(match[1]!) !== 0;
+  },
+  { message: 'expected an IP address with an optional port, e.g. 127.0.0.1:53 or [::1]:53' },
+);
+
+const checkId = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'expected a check id such as spf.policy');
+
+/** Per-check severity override: replaces a warn/fail verdict by this one; `ignore` drops the finding. */
+const severityOverrides = z
+  .record(checkId, z.enum([...VERDICTS, 'ignore'], { error: 'expected one of ok, info, warn, fail, ignore' }))
+  .default({});
+
+const domainName = z
+  .string()
+  .min(1)
+  .regex(
+    /^[A-Za-z0-9\u0080-\uffff]([A-Za-z0-9\u0080-\uffff-]*\.)*[A-Za-z0-9\u0080-\uffff-]+\.?$/,
+    'expected a domain name',
+  );
+
+const tags = z.array(z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected a tag of letters, digits, _ . : -')).default([]);
+
+const domainEntry = z.union([
+  domainName,
+  z.strictObject({
+    name: domainName,
+    dkimSelectors: z.array(z.string().min(1)).optional(),
+    spfSenderIps: z.array(z.string().refine((ip) => isIP(ip) !== 0, 'expected an IP address')).optional(),
+    tags,
+    severity: severityOverrides,
+  }),
+]);
+
+const domainFile = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), tags })]);
+
+const minStatus = z.enum(STATUSES, { error: 'expected one of ok, info, warn, fail, error' });
+
+export function createConfigSchema(environment: SchemaEnvironment) {
+  const secret = z
+    .string({ error: 'expected a string: ${ENV_VAR}, file:/path or a literal' })
+    .transform((text, ctx) => {
+      const resolved = resolveSecret(text, environment.env, environment.readFile);
+      if (!resolved.ok) {
+        ctx.addIssue({ code: 'custom', message: resolved.problem });
+        return z.NEVER;
+      }
+      return resolved.secret as Secret;
+    });
+
+  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret });
+  const logChannel = z.strictObject({ type: z.literal('log') });
+  const emailChannel = z.strictObject({
+    type: z.literal('email'),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** Implicit TLS (port 465). Otherwise STARTTLS is required unless `requireTls: false`. */
+      secure: z.boolean().default(false),
+      requireTls: z.boolean().default(true),
+      user: z.string().optional(),
+      password: secret.optional(),
+      caFile: z.string().optional(),
+      timeout: duration('30s'),
+    }),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1, 'expected at least one recipient'),
+    subjectPrefix: z.string().default('[mailwarden]'),
+  });
+  const webhookChannel = z.strictObject({
+    type: z.literal('webhook'),
+    url: secret,
+    /** HMAC-SHA256 key for the X-Mailwarden-Signature header. */
+    secret: secret.optional(),
+    format: z.enum(['json', 'alertmanager']).default('json'),
+    timeout: duration('10s'),
+    headers: z.record(z.string(), z.string()).default({}),
+  });
+  const channel = z.discriminatedUnion('type', [slackChannel, emailChannel, webhookChannel, logChannel], {
+    error: 'expected a channel with type slack, email, webhook or log',
+  });
+
+  const route = z.strictObject({
+    name: z.string().min(1),
+    channels: z.array(z.string().min(1)).min(1, 'expected at least one channel name'),
+    match: z
+      .strictObject({
+        tags: z.array(z.string()).default([]),
+        domains: z.array(z.string()).default([]),
+        checks: z.array(z.string()).default([]),
+        kinds: z.array(z.enum(['regression', 'recovery', 'new', 'gone', 'expiring', 'unreachable'])).default([]),
+        minStatus: minStatus.default('warn'),
+      })
+      .prefault({}),
+  });
+
+  return z
+    .strictObject({
+      dns: z
+        .strictObject({
+          /** Recursive resolvers to use; empty means the system's (/etc/resolv.conf). */
+          resolvers: z.array(hostPort).default([]),
+          trustAnchorFile: z.string().optional(),
+          timeout: duration('5s'),
+        })
+        .prefault({}),
+      checks: z
+        .strictObject({
+          ehloName: z.string().min(1).default('mailwarden.invalid'),
+          allowPrivateTargets: z.boolean().default(false),
+          caFile: z.string().optional(),
+          timeout: duration('10s'),
+          dkimSelectors: z.array(z.string().min(1)).default([]),
+          severity: severityOverrides,
+        })
+        .prefault({}),
+      schedule: z
+        .strictObject({
+          interval: duration('1h'),
+          /** Random spread added to each due time, as a fraction of the interval. */
+          jitter: z.number().min(0).max(0.5).default(0.05),
+          concurrency: z.number().int().min(1).max(10_000).default(20),
+          /** Domains never checked before are spread over this window after start. */
+          firstCheckSpread: duration('1m'),
+          /** Most domains per batch (one batch shares MX probes and sends one message per route). */
+          batchSize: z.number().int().min(1).default(500),
+        })
+        .prefault({}),
+      alerting: z
+        .strictObject({
+          failureThreshold: z.number().int().min(1).default(2),
+          successThreshold: z.number().int().min(1).default(2),
+          confirmDelay: duration('3m'),
+          sendOnResolved: z.boolean().default(true),
+          reminderInterval: duration('24h'),
+          unreachableThreshold: z.number().int().min(1).default(3),
+          expiringThreshold: duration('14d'),
+          resolverCanaries: z.array(z.string().min(1)).default(['.']),
+          /** Fraction of a batch (of at least resolverMinBatch domains) that may error before the resolver is blamed. */
+          resolverErrorRatio: z.number().gt(0).max(1).default(0.5),
+          resolverMinBatch: z.number().int().min(1).default(5),
+        })
+        .prefault({}),
+      state: z
+        .strictObject({
+          dir: z.string().min(1).default('./state'),
+          historyRetention: duration('400d'),
+          writeDelay: duration('1s'),
+        })
+        .prefault({}),
+      log: z
+        .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+        .prefault({}),
+      http: z.strictObject({ listen: z.string().optional() }).prefault({}),
+      channels: z
+        .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel name of letters, digits, _ and -'), channel)
+        .default({}),
+      routes: z.array(route).default([]),
+      domains: z.array(domainEntry).default([]),
+      domainFiles: z.array(domainFile).default([]),
+    })
+    .superRefine((config, ctx) => {
+      config.routes.forEach((r, index) => {
+        r.channels.forEach((name, channelIndex) => {
+          if (!(name in config.channels)) {
+            const known = Object.keys(config.channels);
+            ctx.addIssue({
+              code: 'custom',
+              path: ['routes', index, 'channels', channelIndex],
+              message: `no channel named "${name}" (defined: ${known.length > 0 ? known.join(', ') : 'none'})`,
+            });
+          }
+        });
+      });
+    });
+}
+
+export type RawConfig = z.output<ReturnType<typeof createConfigSchema>>;
+export type ChannelConfig = RawConfig['channels'][string];
+export type RouteConfig = RawConfig['routes'][number];
+export type SeverityOverride = (typeof VERDICTS)[number] | 'ignore';
