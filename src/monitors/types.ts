@@ -1,6 +1,7 @@
 import type { DnsClient } from '../dns/types.ts';
 import type { Finding } from '../model.ts';
 import type { TargetGuard } from '../net/target-guard.ts';
+import type { TransportOptions } from '../smtp/settings.ts';
 import type { RunShared } from './run-shared.ts';
 
 /** Options that shape a check of one domain; built from CLI flags or config (per domain, with global defaults). */
@@ -19,6 +20,8 @@ export interface CheckOptions {
   allowPrivateTargets: boolean;
   /** Timeout for one network operation, ms. */
   timeoutMs: number;
+  /** STARTTLS/DANE/MTA-STS knobs (SMTP port, retry delay, certificate thresholds, …); defaults in src/smtp/settings.ts. */
+  transport?: Partial<TransportOptions>;
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {

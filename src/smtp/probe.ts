@@ -1,0 +1,266 @@
+import type net from 'node:net';
+import type tls from 'node:tls';
+import {
+  LEGACY_ONLY_TLS,
+  openConnection,
+  PERMISSIVE_TLS,
+  ProbeStepError,
+  type TlsUpgradeOptions,
+  upgradeToTls,
+} from './connection.ts';
+import { ReplyReader, SmtpReadError, type SmtpReply } from './reply-reader.ts';
+import type { LegacyTlsVerdict, ProbeSettings, SmtpProbeResult, TlsSessionFacts } from './types.ts';
+
+const EVIDENCE_LINES = 20;
+const EVIDENCE_LINE_LENGTH = 300;
+const QUIT_WAIT_MS = 2_000;
+
+/** Server text for evidence: raw, but bounded in line count and length. */
+function boundedLines(lines: readonly string[]): string[] {
+  const kept = lines
+    .slice(0, EVIDENCE_LINES)
+    .map((line) => (line.length > EVIDENCE_LINE_LENGTH ? `${line.slice(0, EVIDENCE_LINE_LENGTH)}…` : line));
+  if (lines.length > EVIDENCE_LINES) kept.push(`… ${lines.length - EVIDENCE_LINES} more lines`);
+  return kept;
+}
+
+function readFailure(error: unknown, stage: string): ProbeStepError {
+  if (error instanceof ProbeStepError) return error;
+  if (error instanceof SmtpReadError) {
+    const outcome =
+      error.failure === 'timeout'
+        ? 'timeout'
+        : error.failure === 'network' || error.failure === 'closed'
+          ? 'network-error'
+          : 'protocol-error';
+    return new ProbeStepError(outcome, `${stage}: ${error.message}`);
+  }
+  return new ProbeStepError('network-error', `${stage}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** 4xx (421 above all) is the server asking us to come back later; 5xx is a refusal of this client. */
+function unexpectedReply(reply: SmtpReply, stage: string): ProbeStepError {
+  const text = `${stage}: server replied ${reply.code} ${(reply.lines[0] ?? '').slice(0, 200)}`;
+  if (reply.code >= 400 && reply.code < 500) return new ProbeStepError('rate-limited', text);
+  return new ProbeStepError('rejected', text);
+}
+
+function offersStartTls(ehloLines: readonly string[]): boolean {
+  return ehloLines.slice(1).some((line) => /^STARTTLS(\s|$)/i.test(line.trim()));
+}
+
+function send(stream: net.Socket | tls.TLSSocket, command: string): void {
+  stream.write(`${command}\r\n`);
+}
+
+/** Best-effort QUIT: send it, give the server a moment to answer 221, then close. */
+async function quit(stream: net.Socket | tls.TLSSocket, reader: ReplyReader): Promise<void> {
+  try {
+    send(stream, 'QUIT');
+    await reader.readReply(QUIT_WAIT_MS);
+  } catch {
+    // the server may close without 221; nothing depends on it
+  } finally {
+    stream.end();
+    stream.destroy();
+  }
+}
+
+function sessionFacts(secure: tls.TLSSocket): TlsSessionFacts {
+  const cipher = secure.getCipher();
+  const ephemeral = secure.getEphemeralKeyInfo();
+  const chain: string[] = [];
+  const seen = new Set<unknown>();
+  let cert: tls.DetailedPeerCertificate | undefined = secure.getPeerCertificate(true);
+  while (cert?.raw && !seen.has(cert) && chain.length < 20) {
+    seen.add(cert);
+    chain.push(cert.raw.toString('base64'));
+    cert = cert.issuerCertificate === cert ? undefined : cert.issuerCertificate;
+  }
+  const facts: TlsSessionFacts = {
+    version: secure.getProtocol() ?? 'unknown',
+    cipher: cipher.name,
+    cipherStandardName: cipher.standardName,
+    chain,
+  };
+  if (ephemeral && 'name' in ephemeral) {
+    facts.keyExchange = { type: ephemeral.type, name: ephemeral.name, size: ephemeral.size };
+  }
+  return facts;
+}
+
+interface Conversation {
+  socket: net.Socket;
+  reader: ReplyReader;
+}
+
+/** Connect, read the whole greeting, EHLO. Fills the result as it goes. */
+async function greetAndEhlo(address: string, settings: ProbeSettings, result: SmtpProbeResult): Promise<Conversation> {
+  result.stage = 'connect';
+  const socket = await openConnection(address, settings.port, settings.connectTimeoutMs);
+  const reader = new ReplyReader();
+  reader.attach(socket);
+  try {
+    result.stage = 'banner';
+    const banner = await reader.readReply(settings.bannerTimeoutMs).catch((error: unknown) => {
+      throw readFailure(error, 'greeting');
+    });
+    result.banner = boundedLines(banner.lines);
+    if (banner.code !== 220) throw unexpectedReply(banner, 'greeting');
+    result.stage = 'ehlo';
+    send(socket, `EHLO ${settings.ehloName}`);
+    const ehlo = await reader.readReply(settings.commandTimeoutMs).catch((error: unknown) => {
+      throw readFailure(error, 'EHLO');
+    });
+    result.ehlo = boundedLines(ehlo.lines);
+    if (ehlo.code !== 250) throw unexpectedReply(ehlo, 'EHLO');
+    result.starttlsOffered = offersStartTls(ehlo.lines);
+    return { socket, reader };
+  } catch (error) {
+    await quit(socket, reader);
+    throw error;
+  }
+}
+
+/** Send STARTTLS and upgrade; rejects with a classified ProbeStepError. */
+async function startTls(
+  conversation: Conversation,
+  mx: string,
+  settings: ProbeSettings,
+  options: TlsUpgradeOptions,
+): Promise<tls.TLSSocket> {
+  const { socket, reader } = conversation;
+  send(socket, 'STARTTLS');
+  const reply = await reader.readReply(settings.commandTimeoutMs).catch((error: unknown) => {
+    throw readFailure(error, 'STARTTLS');
+  });
+  if (reply.code !== 220) {
+    const failure = unexpectedReply(reply, 'STARTTLS');
+    throw reply.code >= 500 || reply.code === 454 ? new ProbeStepError('starttls-rejected', failure.message) : failure;
+  }
+  // anything the server sent after its 220 is dropped: it must not be read as if it came over TLS (CVE-2011-0411)
+  reader.detach();
+  return upgradeToTls(socket, mx, options, settings.commandTimeoutMs);
+}
+
+function emptyResult(mx: string, address: string, settings: ProbeSettings): SmtpProbeResult {
+  return {
+    mx,
+    address,
+    port: settings.port,
+    outcome: 'network-error',
+    stage: 'connect',
+    banner: [],
+    ehlo: [],
+    starttlsOffered: false,
+    attempts: 1,
+    durationMs: 0,
+    probedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * One polite conversation with one MX address: greeting, EHLO, STARTTLS with SNI = the MX name, EHLO again, QUIT.
+ * Never further. Never throws: every failure is an outcome.
+ */
+export async function probeSmtpOnce(mx: string, address: string, settings: ProbeSettings): Promise<SmtpProbeResult> {
+  const started = Date.now();
+  const result = emptyResult(mx, address, settings);
+  try {
+    const conversation = await greetAndEhlo(address, settings, result);
+    if (!result.starttlsOffered) {
+      result.outcome = 'no-starttls';
+      result.detail = 'STARTTLS not offered in the EHLO reply';
+      await quit(conversation.socket, conversation.reader);
+      return result;
+    }
+    result.stage = 'starttls';
+    let secure: tls.TLSSocket;
+    try {
+      secure = await startTls(conversation, mx, settings, PERMISSIVE_TLS);
+    } catch (error) {
+      conversation.socket.destroy();
+      throw error;
+    }
+    result.stage = 'ehlo-tls';
+    result.tls = sessionFacts(secure);
+    const reader = new ReplyReader();
+    reader.attach(secure);
+    try {
+      send(secure, `EHLO ${settings.ehloName}`);
+      const ehlo = await reader.readReply(settings.commandTimeoutMs);
+      result.ehloTls = boundedLines(ehlo.lines);
+    } catch (error) {
+      // TLS worked; a server that stumbles on the second EHLO is noted, not failed
+      result.detail = `EHLO after STARTTLS: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    await quit(secure, reader);
+    result.outcome = 'ok';
+    result.stage = 'done';
+    if (settings.legacyTls) result.legacy = await legacyVerdict(mx, address, settings, result.tls);
+  } catch (error) {
+    const failure = readFailure(error, result.stage);
+    result.outcome = failure.outcome;
+    result.detail = failure.message;
+  } finally {
+    result.durationMs = Date.now() - started;
+  }
+  return result;
+}
+
+const UNTESTABLE_CODES = new Set([
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+  'ERR_SSL_NO_CIPHERS_AVAILABLE',
+  'ERR_SSL_NO_CIPHER_MATCH',
+]);
+
+async function legacyVerdict(
+  mx: string,
+  address: string,
+  settings: ProbeSettings,
+  main: TlsSessionFacts,
+): Promise<LegacyTlsVerdict> {
+  if (main.version === 'TLSv1' || main.version === 'TLSv1.1') {
+    return { result: 'accepted', version: main.version, cipher: main.cipher };
+  }
+  return probeLegacyTls(mx, address, settings);
+}
+
+/**
+ * A second, deliberately limited conversation: greeting, EHLO, STARTTLS, then a handshake that offers only TLS 1.0
+ * and 1.1, then QUIT. Honest about the local OpenSSL: when it cannot offer those versions, the answer is untestable.
+ */
+export async function probeLegacyTls(mx: string, address: string, settings: ProbeSettings): Promise<LegacyTlsVerdict> {
+  const scratch = emptyResult(mx, address, settings);
+  let conversation: Conversation;
+  try {
+    conversation = await greetAndEhlo(address, settings, scratch);
+  } catch (error) {
+    return { result: 'error', detail: readFailure(error, scratch.stage).message };
+  }
+  if (!scratch.starttlsOffered) {
+    await quit(conversation.socket, conversation.reader);
+    return { result: 'error', detail: 'STARTTLS not offered on the second connection' };
+  }
+  try {
+    const secure = await startTls(conversation, mx, settings, LEGACY_ONLY_TLS);
+    const cipher = secure.getCipher();
+    const verdict: LegacyTlsVerdict = {
+      result: 'accepted',
+      version: secure.getProtocol() ?? 'unknown',
+      cipher: cipher.name,
+    };
+    const reader = new ReplyReader();
+    reader.attach(secure);
+    await quit(secure, reader);
+    return verdict;
+  } catch (error) {
+    conversation.socket.destroy();
+    const failure = readFailure(error, 'legacy handshake');
+    if (failure.code !== undefined && UNTESTABLE_CODES.has(failure.code)) {
+      return { result: 'untestable', detail: `the local OpenSSL cannot offer TLS 1.0/1.1: ${failure.message}` };
+    }
+    if (failure.outcome === 'tls-failed') return { result: 'refused', detail: failure.message };
+    return { result: 'error', detail: failure.message };
+  }
+}

@@ -1,0 +1,52 @@
+import type { CheckOptions } from '../monitors/types.ts';
+import type { ProbeSettings } from './types.ts';
+
+/** Knobs of the transport-security monitors (STARTTLS, DANE, MTA-STS); all optional in CheckOptions.transport. */
+export interface TransportOptions {
+  /** SMTP port of the MX hosts: 25 on the Internet; tests point it at an in-process server. */
+  smtpPort: number;
+  /** Wait for the 220 greeting: patient, some MTAs delay it on purpose. */
+  bannerTimeoutMs: number;
+  /** Wait before the single retry of a probe that hit a refusal, timeout or 4xx. */
+  retryDelayMs: number;
+  /** Simultaneous connections to one address (across all MX names and domains of a run). */
+  connectionsPerAddress: number;
+  /** Run the separate TLS 1.0/1.1 acceptance handshake. */
+  legacyTls: boolean;
+  /** starttls.certificate is warn below this many days to notAfter. */
+  certificateWarnDays: number;
+  /** … and fail below this many days (or when expired). */
+  certificateFailDays: number;
+  /** HTTPS port for MTA-STS policy fetches (443; tests override). */
+  httpsPort: number;
+  /** Largest MTA-STS policy we read (RFC 8461 suggests 64 KiB). */
+  mtaStsMaxBytes: number;
+}
+
+export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
+  smtpPort: 25,
+  bannerTimeoutMs: 60_000,
+  retryDelayMs: 10_000,
+  connectionsPerAddress: 1,
+  legacyTls: true,
+  certificateWarnDays: 14,
+  certificateFailDays: 2,
+  httpsPort: 443,
+  mtaStsMaxBytes: 64 * 1024,
+};
+
+export function transportOptions(options: CheckOptions): TransportOptions {
+  return { ...DEFAULT_TRANSPORT_OPTIONS, ...options.transport };
+}
+
+export function probeSettings(options: CheckOptions): ProbeSettings {
+  const transport = transportOptions(options);
+  return {
+    port: transport.smtpPort,
+    ehloName: options.ehloName,
+    connectTimeoutMs: options.timeoutMs,
+    bannerTimeoutMs: Math.max(transport.bannerTimeoutMs, options.timeoutMs),
+    commandTimeoutMs: options.timeoutMs,
+    legacyTls: transport.legacyTls,
+  };
+}
