@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { addressBytes, classifyAddress, createTargetGuard } from '../../src/net/target-guard.ts';
+
+const strict = createTargetGuard({ allowPrivateTargets: false, trusted: [] });
+
+describe('target guard: special-purpose addresses are refused', () => {
+  const refused: [string, RegExp][] = [
+    ['0.0.0.0', /unspecified/],
+    ['0.1.2.3', /unspecified/],
+    ['10.0.0.1', /private \(RFC 1918\)/],
+    ['10.255.255.255', /RFC 1918/],
+    ['100.64.0.1', /CGNAT/],
+    ['100.127.255.254', /CGNAT/],
+    ['127.0.0.1', /loopback/],
+    ['127.53.1.2', /loopback/],
+    ['169.254.169.254', /link-local/],
+    ['172.16.0.1', /RFC 1918/],
+    ['172.31.255.255', /RFC 1918/],
+    ['192.0.0.8', /IETF protocol/],
+    ['192.0.2.10', /documentation/],
+    ['192.168.1.1', /RFC 1918/],
+    ['198.18.0.1', /benchmarking/],
+    ['198.19.255.255', /benchmarking/],
+    ['198.51.100.7', /documentation/],
+    ['203.0.113.200', /documentation/],
+    ['224.0.0.251', /multicast/],
+    ['239.255.255.250', /multicast/],
+    ['240.0.0.1', /reserved/],
+    ['255.255.255.255', /broadcast/],
+    ['::', /unspecified/],
+    ['::1', /loopback/],
+    ['0:0:0:0:0:0:0:1', /loopback/],
+    ['fe80::1', /link-local/],
+    ['fe80::1%eth0', /link-local/],
+    ['febf:ffff::1', /link-local/],
+    ['fc00::1', /unique local/],
+    ['fd12:3456:789a::1', /unique local/],
+    ['ff02::1', /multicast/],
+    ['2001:db8::25', /documentation/],
+    ['2001:DB8:ffff::1', /documentation/],
+    ['::ffff:127.0.0.1', /loopback, IPv4-mapped/],
+    ['::ffff:10.1.2.3', /RFC 1918\), IPv4-mapped/],
+    ['::ffff:c0a8:0101', /RFC 1918\), IPv4-mapped/],
+    ['64:ff9b::10.0.0.1', /RFC 1918\), NAT64/],
+    ['64:ff9b::a9fe:a9fe', /link-local, NAT64/],
+    ['100::1', /discard-only/],
+    ['100::ffff:ffff:ffff:ffff', /discard-only/],
+  ];
+  for (const [address, category] of refused) {
+    it(`refuses ${address}`, () => {
+      const verdict = strict.check(address);
+      expect(verdict.allowed).toBe(false);
+      expect(verdict.category).toMatch(category);
+      expect(verdict.reason).toContain(address);
+      expect(verdict.reason).toMatch(/--allow-private-targets/);
+    });
+  }
+});
+
+describe('target guard: ordinary global addresses pass', () => {
+  for (const address of [
+    '1.1.1.1',
+    '9.255.255.255',
+    '11.0.0.0',
+    '100.63.255.255',
+    '100.128.0.0',
+    '126.255.255.255',
+    '128.0.0.1',
+    '169.253.255.255',
+    '172.15.255.255',
+    '172.32.0.0',
+    '192.0.1.255',
+    '192.0.3.0',
+    '192.167.255.255',
+    '192.169.0.0',
+    '198.17.255.255',
+    '198.20.0.0',
+    '223.255.255.255',
+    '2a00:1450:4001:82b::1b',
+    '2001:db9::1',
+    '2001:470::1',
+    'fe7f::1',
+    'fbff::1:2',
+    '::ffff:8.8.8.8',
+    '64:ff9b::8.8.8.8',
+    '100:0:0:1::1',
+  ]) {
+    it(`allows ${address}`, () => {
+      expect(strict.check(address)).toEqual({ allowed: true });
+    });
+  }
+});
+
+describe('target guard: options', () => {
+  it('allows special-purpose targets when private targets are allowed, still naming the category', () => {
+    const lab = createTargetGuard({ allowPrivateTargets: true, trusted: [] });
+    expect(lab.check('127.0.0.1')).toEqual({ allowed: true, category: 'loopback' });
+    expect(lab.check('fd00::53')).toMatchObject({ allowed: true, category: expect.stringMatching(/unique local/) });
+  });
+
+  it('always allows the configured resolvers, in any notation, and nothing next to them', () => {
+    const guard = createTargetGuard({
+      allowPrivateTargets: false,
+      trusted: ['10.255.255.53', '127.0.0.53:5353', '[fd00::53]:53', '::1'],
+    });
+    expect(guard.check('10.255.255.53').allowed).toBe(true);
+    expect(guard.check('::ffff:10.255.255.53').allowed).toBe(true);
+    expect(guard.check('127.0.0.53').allowed).toBe(true);
+    expect(guard.check('fd00:0:0::53').allowed).toBe(true);
+    expect(guard.check('0::1').allowed).toBe(true);
+    expect(guard.check('10.255.255.54').allowed).toBe(false);
+    expect(guard.check('127.0.0.1').allowed).toBe(false);
+    expect(guard.check('fd00::54').allowed).toBe(false);
+  });
+
+  it('refuses what is not an IP address at all', () => {
+    for (const input of ['mx.example.nl', '', '1.2.3', '256.1.1.1', '::g']) {
+      const verdict = strict.check(input);
+      expect(verdict.allowed).toBe(false);
+      expect(verdict.category).toBe('not an IP address');
+    }
+  });
+});
+
+describe('address parsing', () => {
+  it('expands IPv6 forms to 16 bytes', () => {
+    expect(addressBytes('::')).toEqual(Array(16).fill(0));
+    expect(addressBytes('2001:db8::1')).toEqual([0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), 1]);
+    expect(addressBytes('1:2:3:4:5:6:7:8')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]);
+    expect(addressBytes('::ffff:1.2.3.4')).toEqual([...Array(10).fill(0), 0xff, 0xff, 1, 2, 3, 4]);
+    expect(addressBytes('1::')).toEqual([0, 1, ...Array(14).fill(0)]);
+  });
+
+  it('reports the embedded IPv4 of mapped and NAT64 addresses', () => {
+    expect(classifyAddress('::ffff:192.168.0.1')).toEqual({
+      category: 'private (RFC 1918), IPv4-mapped',
+      embeddedV4: '192.168.0.1',
+    });
+    expect(classifyAddress('64:ff9b::808:808')).toEqual({ category: undefined, embeddedV4: '8.8.8.8' });
+  });
+});
