@@ -1,0 +1,151 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dnsPort, resolverAddress } from './addresses.ts';
+import { writeTrustAnchors } from './anchors.ts';
+import { type BuiltZone, buildZones } from './build.ts';
+import { isRunning, type LabProcess, recordedProcesses, stopDaemon } from './daemon.ts';
+import { probe } from './dns-probe.ts';
+import { sleep } from './exec.ts';
+import { withLabLock } from './lock.ts';
+import { type NsdInstance, nsdInstances, startNsd } from './nsd.ts';
+import { ensurePackages } from './packages.ts';
+import { delvAnchorFile, labJsonFile, runDir, trustAnchorDnskeyFile, trustAnchorDsFile } from './paths.ts';
+import { type LabState, readLabState, writeLabState } from './state.ts';
+import { PhaseTimer } from './timings.ts';
+import { startUnbound, unboundConfigFile, unboundControl } from './unbound.ts';
+
+export type Log = (line: string) => void;
+
+/** Stops whatever a previous lab left, wipes run/, builds and signs every zone, starts NSD and Unbound. */
+export async function startLab(log: Log): Promise<LabState> {
+  const timer = new PhaseTimer();
+  await timer.time('stop-previous', () => stopLab(log));
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  await timer.time('packages', () => ensurePackages(log));
+  const serial = Math.floor(Date.now() / 1000);
+  const built = await timer.time('zones', () => buildZones(serial, new Date()));
+  writeTrustAnchors(built.rootKsk, built.rootDs);
+  const instances = nsdInstances(built.zones);
+  const processes: LabProcess[] = [];
+  const state: LabState = {
+    startedAt: new Date().toISOString(),
+    resolver: { address: resolverAddress, port: dnsPort },
+    trustAnchorFile: trustAnchorDsFile,
+    trustAnchorDnskeyFile,
+    delvAnchorFile,
+    unboundConfigFile,
+    authoritative: describeInstances(instances),
+    zones: built.zones,
+    serial,
+    processes,
+    timings: timer.phases,
+  };
+  try {
+    processes.push(...(await timer.time('nsd', () => Promise.all(instances.map(startNsd)))));
+    processes.push(await timer.time('unbound', startUnbound));
+  } catch (error) {
+    for (const proc of processes) await stopDaemon(proc);
+    throw error;
+  }
+  state.timings = { ...timer.phases, total: timer.total() };
+  writeLabState(state);
+  log(`lab started: ${built.zones.length} zones; ${timer.describe()}`);
+  return state;
+}
+
+function describeInstances(instances: NsdInstance[]): LabState['authoritative'] {
+  return instances.map((i) => ({ name: i.name, address: i.address, port: dnsPort, zones: i.zones.map((z) => z.name) }));
+}
+
+/** Stops every process the lab recorded, by pid. */
+export async function stopLab(log: Log): Promise<void> {
+  const recorded = new Map<number, LabProcess>();
+  for (const proc of [...(readLabState()?.processes ?? []), ...recordedProcesses(runDir)]) recorded.set(proc.pid, proc);
+  const running = [...recorded.values()].filter(isRunning);
+  await Promise.all(running.map((proc) => stopDaemon(proc)));
+  rmSync(labJsonFile, { force: true });
+  if (running.length > 0) log(`lab stopped: ${running.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`);
+}
+
+export interface LabHealth {
+  healthy: boolean;
+  problems: string[];
+  state?: LabState;
+}
+
+/** Healthy when every recorded process runs and Unbound validates the lab root's chain (AD on `test. SOA`). */
+export async function labHealth(): Promise<LabHealth> {
+  const state = readLabState();
+  if (!state) return { healthy: false, problems: ['no run/lab.json: the lab is not running'] };
+  const problems = state.processes.filter((p) => !isRunning(p)).map((p) => `${p.name} (pid ${p.pid}) is not running`);
+  try {
+    const answer = await probe(state.resolver.address, 'test', 'SOA', { timeoutMs: 1500 });
+    if (!answer.ad) problems.push(`unbound answers test. SOA ${answer.rcode} without AD`);
+  } catch (error) {
+    problems.push(`unbound: ${(error as Error).message}`);
+  }
+  return { healthy: problems.length === 0, problems, state };
+}
+
+/**
+ * Re-reads every zone source (repository and test overrides), re-signs with the existing keys, and makes NSD serve
+ * the result: SIGHUP where the zone set is unchanged, a restart where zones were added or removed. Returns when every
+ * zone's new serial is visible on its servers.
+ */
+export async function rebuildLab(): Promise<LabState> {
+  return withLabLock(async () => {
+    const state = readLabState();
+    if (!state) throw new Error('the lab is not running (no run/lab.json)');
+    const serial = Math.max(Math.floor(Date.now() / 1000), state.serial + 1);
+    const built = await buildZones(serial, new Date());
+    writeTrustAnchors(built.rootKsk, built.rootDs);
+    const instances = nsdInstances(built.zones);
+    for (const instance of instances) {
+      const proc = state.processes.find((p) => p.name === instance.name);
+      if (!proc) throw new Error(`lab.json has no process ${instance.name}`);
+      const before = state.authoritative.find((a) => a.name === instance.name)?.zones ?? [];
+      const after = instance.zones.map((z) => z.name);
+      if (sameSet(before, after) && isRunning(proc)) {
+        process.kill(proc.pid, 'SIGHUP');
+      } else {
+        await stopDaemon(proc);
+        state.processes[state.processes.indexOf(proc)] = await startNsd(instance);
+      }
+    }
+    await Promise.all(built.zones.map((zone) => waitForSerial(zone, serial)));
+    state.serial = serial;
+    state.zones = built.zones;
+    state.authoritative = describeInstances(instances);
+    writeLabState(state);
+    return state;
+  });
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+async function waitForSerial(zone: BuiltZone, serial: number, timeoutMs = 10_000): Promise<void> {
+  const servers = zone.nameservers.filter((ns) => ns.role !== 'dead');
+  const deadline = Date.now() + timeoutMs;
+  for (const ns of servers) {
+    const wanted = ns.role === 'stale' ? serial - 1 : serial;
+    for (;;) {
+      const seen = await probe(ns.address, zone.name, 'SOA', { recursive: false, timeoutMs: 500 })
+        .then((a) => a.answers.find((r) => r.type === 'SOA'))
+        .catch(() => undefined);
+      if (seen && seen.type === 'SOA' && seen.data.serial === wanted) break;
+      if (Date.now() > deadline)
+        throw new Error(`${ns.address} still does not serve ${zone.name} with serial ${wanted}`);
+      await sleep(25);
+    }
+  }
+}
+
+/** Empties Unbound's caches (everything at or below `zone`, plus bogus, negative and infrastructure data). */
+export async function flushResolver(zone = '.'): Promise<void> {
+  await unboundControl('flush_zone', zone);
+  await unboundControl('flush_bogus');
+  await unboundControl('flush_negative');
+  await unboundControl('flush_infra', 'all');
+}

@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { authoritative, dnsPort } from './addresses.ts';
+import type { BuiltZone } from './build.ts';
+import { type LabProcess, logTail, startDaemon } from './daemon.ts';
+import { probe } from './dns-probe.ts';
+import { sleep } from './exec.ts';
+import { serverDir } from './paths.ts';
+
+export interface NsdInstance {
+  name: string;
+  address: string;
+  zones: { name: string; file: string }[];
+}
+
+/** Four NSD instances: the root, `test.`, the test zones, and the stale secondary's older copies. */
+export function nsdInstances(zones: BuiltZone[]): NsdInstance[] {
+  const pick = (server: BuiltZone['server']) =>
+    zones.filter((z) => z.server === server).map((z) => ({ name: z.name, file: z.file }));
+  return [
+    { name: 'nsd-root', address: authoritative.root.address, zones: pick('root') },
+    { name: 'nsd-tld', address: authoritative.tld.address, zones: pick('tld') },
+    { name: 'nsd-zones', address: authoritative.zones.address, zones: pick('zones') },
+    {
+      name: 'nsd-stale',
+      address: authoritative.stale.address,
+      zones: zones.flatMap((z) => (z.staleFile ? [{ name: z.name, file: z.staleFile }] : [])),
+    },
+  ];
+}
+
+export function nsdConfig(instance: NsdInstance): string {
+  const dir = serverDir(instance.name);
+  const lines = [
+    'server:',
+    `  ip-address: ${instance.address}`,
+    `  port: ${dnsPort}`,
+    '  do-ip6: no',
+    '  username: ""',
+    '  chroot: ""',
+    '  database: ""',
+    `  zonelistfile: "${join(dir, 'zone.list')}"`,
+    `  xfrdfile: "${join(dir, 'xfrd.state')}"`,
+    `  xfrdir: "${dir}"`,
+    `  pidfile: "${join(dir, 'nsd.pid')}"`,
+    '  server-count: 1',
+    '  verbosity: 1',
+    '  hide-version: yes',
+    '  reuseport: no',
+    'remote-control:',
+    '  control-enable: no',
+  ];
+  for (const zone of instance.zones) {
+    lines.push('zone:', `  name: "${zone.name === '.' ? '.' : `${zone.name}.`}"`, `  zonefile: "${zone.file}"`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the config and starts `nsd -d` (foreground, detached from us), then waits until it answers. */
+export async function startNsd(instance: NsdInstance): Promise<LabProcess> {
+  const dir = serverDir(instance.name);
+  mkdirSync(dir, { recursive: true });
+  const configFile = join(dir, 'nsd.conf');
+  writeFileSync(configFile, nsdConfig(instance));
+  const proc = startDaemon(
+    instance.name,
+    '/usr/sbin/nsd',
+    ['-d', '-c', configFile, '-l', join(dir, 'nsd.log')],
+    join(dir, 'stdout.log'),
+    join(dir, 'lab.pid'),
+  );
+  const firstZone = instance.zones[0]?.name;
+  await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined);
+  return proc;
+}
+
+/** Waits until the server answers a SOA query for the zone (authoritatively, when it should have the zone loaded). */
+export async function waitForAnswer(
+  proc: LabProcess,
+  address: string,
+  zone: string,
+  authoritativeAnswer: boolean,
+  timeoutMs = 15000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const answer = await probe(address, zone, 'SOA', { recursive: false, timeoutMs: 300 });
+      if (!authoritativeAnswer || answer.aa) return;
+      lastError = `answer without AA (${answer.rcode})`;
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    await sleep(30);
+  }
+  const logFile = join(serverDir(proc.name), 'nsd.log');
+  throw new Error(
+    `${proc.name} on ${address} did not answer (${lastError}). Log:\n${logTail(logFile)}\n${logTail(proc.logFile)}`,
+  );
+}
