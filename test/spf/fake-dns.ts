@@ -46,7 +46,11 @@ export class FakeDns implements DnsClient {
       if (entry === 'TIMEOUT') {
         throw new DnsError('timeout', { name, type, class: 'IN' }, `timeout for ${name}/${type}`);
       }
-      if (entry === undefined) return answer(name, type, 'NXDOMAIN', answers);
+      if (entry === undefined) {
+        // An empty non-terminal (a name with only names below it) is NOERROR/NODATA, as in real DNS.
+        const emptyNonTerminal = [...this.zone.keys()].some((key) => key.endsWith(`.${current}`));
+        return answer(name, type, emptyNonTerminal ? 'NOERROR' : 'NXDOMAIN', answers);
+      }
       const matching = entry.filter((r) => r.type === type);
       if (matching.length === 0 && this.timeoutOtherTypes.has(current)) {
         throw new DnsError('timeout', { name, type, class: 'IN' }, `timeout for ${name}/${type}`);
