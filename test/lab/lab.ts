@@ -1,17 +1,25 @@
-// The lab of real servers: `node test/lab/lab.ts start|stop|status` (also `npm run lab:start` / `lab:stop`).
-import { labHealth, startLab, stopLab } from './lib/lifecycle.ts';
+// The lab of real servers: `node test/lab/lab.ts start|restart|stop|status` (also `npm run lab:start` / `lab:stop`).
+import { labInfo } from './info.ts';
+import { labHealth, stopLab } from './lib/lifecycle.ts';
+import { withLifecycleLock } from './lib/lock.ts';
+import { acquireLab } from './lib/sharing.ts';
 
 const log = (line: string) => console.log(`[lab] ${line}`);
 
 async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'start': {
-      const state = await startLab(log);
+      await acquireLab(log, { persistent: true });
+      const state = labInfo();
       log(`resolver ${state.resolver.address}:${state.resolver.port}, trust anchor ${state.trustAnchorFile}`);
       return 0;
     }
+    case 'restart':
+      await withLifecycleLock(() => stopLab(log));
+      await acquireLab(log, { persistent: true });
+      return 0;
     case 'stop':
-      await stopLab(log);
+      await withLifecycleLock(() => stopLab(log));
       return 0;
     case 'status': {
       const health = await labHealth();
@@ -24,7 +32,7 @@ async function main(command: string | undefined): Promise<number> {
       return 1;
     }
     default:
-      console.error('usage: node test/lab/lab.ts start|stop|status');
+      console.error('usage: node test/lab/lab.ts start|restart|stop|status');
       return 2;
   }
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { dnsPort, resolverAddress } from './addresses.ts';
 import { writeTrustAnchors } from './anchors.ts';
 import { type BuiltZone, buildZones } from './build.ts';
@@ -15,12 +16,14 @@ import { startUnbound, unboundConfigFile, unboundControl } from './unbound.ts';
 
 export type Log = (line: string) => void;
 
-/** Stops whatever a previous lab left, wipes run/, builds and signs every zone, starts NSD and Unbound. */
+/** Stops whatever a previous lab left, wipes run/ (but the registered users), builds and signs every zone, starts NSD and Unbound. */
 export async function startLab(log: Log): Promise<LabState> {
   const timer = new PhaseTimer();
   await timer.time('stop-previous', () => stopLab(log));
-  rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
+  for (const entry of readdirSync(runDir)) {
+    if (entry !== 'users') rmSync(join(runDir, entry), { recursive: true, force: true });
+  }
   await timer.time('packages', () => ensurePackages(log));
   const serial = Math.floor(Date.now() / 1000);
   const built = await timer.time('zones', () => buildZones(serial, new Date()));

@@ -24,6 +24,10 @@ export interface LabState {
   serial: number;
   processes: LabProcess[];
   timings: Record<string, number>;
+  /** Started by `lab.ts start` or MAILWARDEN_LAB=reuse: test runs never stop it. */
+  persistent?: boolean;
+  codeDigest?: string;
+  sourcesDigest?: string;
   caFile?: string;
   smtp?: SmtpListener[];
   https?: HttpsHost[];
