@@ -49,7 +49,7 @@ export function parseResolvConf(text: string): DnsServer[] {
   const servers: DnsServer[] = [];
   for (const line of text.split('\n')) {
     const match = /^\s*nameserver\s+(\S+)/.exec(line);
-    if (!match || isIP(match[1]!) === 0) continue;
+    if (!match || match[1]!.includes('%') || isIP(match[1]!) === 0) continue;
     servers.push({ address: canonicalAddress(match[1]!), port: DNS_PORT });
   }
   return servers;
