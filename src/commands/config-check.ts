@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfigFile } from '../config/load.ts';
+
+const HELP = `usage: mailwarden config check [--config FILE]
+
+Validates the configuration (syntax, keys, values, secrets resolvable, domain files readable) without running.
+Exit code 0 when valid, 1 when not. Secret values are never printed.
+`;
+
+export async function configCheckCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', default: 'config.yaml' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const file = positionals[0] ?? values.config;
+  try {
+    const config = loadConfigFile(file);
+    for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+    const channels = Object.entries(config.channels).map(([name, channel]) => `${name} (${channel.type})`);
+    process.stdout.write(
+      `${file}: valid — ${config.domains.length} domains, ${channels.length} channels${channels.length ? `: ${channels.join(', ')}` : ''}, ` +
+        `${config.routes.length} routes; state in ${config.state.dir}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import cron from 'node-cron';
+import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { Daemon } from '../daemon/daemon.ts';
+import { createLogger } from '../daemon/logger.ts';
+import { LowdbStore } from '../state/lowdb-store.ts';
+import { StateDamagedError } from '../state/store.ts';
+
+const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL]
+
+  --config FILE       configuration (default: config.yaml)
+  --log-level LEVEL   trace, debug, info, warn, error (default: the config's log.level)
+
+Signals: SIGHUP reloads the configuration (a bad one is refused, the old one keeps running);
+SIGTERM/SIGINT stop taking work, let the running batch finish, save state and exit (a second signal exits at once).
+`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string', default: 'config.yaml' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  let config: ReturnType<typeof loadConfigFile>;
+  try {
+    config = loadConfigFile(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`mailwarden run: the configuration is not valid:\n${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+  const logger = createLogger(values['log-level'] ?? config.log.level);
+  for (const warning of config.warnings) logger.warn(warning);
+  const store = new LowdbStore({
+    dir: config.state.dir,
+    writeDelayMs: config.state.writeDelay,
+    historyRetentionMs: config.state.historyRetention,
+    onWriteError: (error) => logger.error({ error: String(error) }, 'saving state failed; will retry'),
+  });
+  try {
+    await store.open();
+  } catch (error) {
+    if (error instanceof StateDamagedError) {
+      logger.fatal(error.message);
+      return 3;
+    }
+    throw error;
+  }
+  const daemon = new Daemon({ config, store, logger });
+  logger.info(
+    {
+      config: config.file,
+      domains: config.domains.length,
+      state: config.state.dir,
+      interval: config.schedule.interval,
+    },
+    'mailwarden started',
+  );
+  if (config.domains.length === 0) logger.warn('no domains configured: add some under "domains:" or "domainFiles:"');
+
+  // The one global job: drop history past its retention, once a day.
+  const compaction = cron.schedule('17 3 * * *', async () => {
+    const dropped = await store.compactHistory(new Date());
+    logger.info({ dropped }, 'history compacted');
+  });
+
+  let stops = 0;
+  const onStop = (signal: string) => {
+    stops++;
+    if (stops > 1) {
+      logger.warn({ signal }, 'second stop signal: exiting now; interrupted checks re-run at the next start');
+      void store.flush().finally(() => process.exit(1));
+      return;
+    }
+    logger.info({ signal }, 'stopping: finishing the running batch');
+    daemon.stop();
+  };
+  const onReload = () => {
+    try {
+      const next = loadConfigFile(values.config);
+      for (const warning of next.warnings) logger.warn(warning);
+      daemon.reload(next);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error({ problems: message.split('\n') }, 'new configuration refused; the previous one keeps running');
+    }
+  };
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  process.on('SIGHUP', onReload);
+  try {
+    await store.compactHistory(new Date());
+    await daemon.run();
+  } finally {
+    await compaction.stop();
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    process.off('SIGHUP', onReload);
+    await store.close();
+    logger.info('mailwarden stopped');
+  }
+  return 0;
+}

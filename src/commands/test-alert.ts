@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { scrub } from '../alerts/channel.ts';
+import { createChannel } from '../alerts/create-channels.ts';
+import { buildDigest } from '../alerts/digest.ts';
+import { outboxId } from '../alerts/outbox.ts';
+import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { createLogger } from '../daemon/logger.ts';
+import type { Change } from '../model.ts';
+import type { Notice } from '../state/types.ts';
+
+const HELP = `usage: mailwarden test-alert <channel> [--config FILE]
+
+Sends a sample alert (one regression, one recovery) through the named channel of the configuration, directly
+(not through the outbox), and says whether the receiver accepted it.
+`;
+
+/** A sample with hostile DNS text, so an operator also sees the escaping work in their medium. */
+export function sampleNotices(now: Date): Notice[] {
+  const at = now.toISOString();
+  const regression: Change = {
+    kind: 'regression',
+    domain: 'example.nl',
+    check: 'dmarc.policy',
+    subject: 'example.nl',
+    at,
+    before: {
+      check: 'dmarc.policy',
+      subject: 'example.nl',
+      status: 'ok',
+      summary: 'DMARC policy is p=reject',
+      evidence: { record: 'v=DMARC1; p=reject; rua=mailto:dmarc@example.nl' },
+    },
+    after: {
+      check: 'dmarc.policy',
+      subject: 'example.nl',
+      status: 'warn',
+      summary: 'DMARC policy is p=none: spoofed mail is delivered',
+      evidence: { record: 'v=DMARC1; p=none; <!channel> <script>alert(1)</script>' },
+      fix: 'Publish p=quarantine or p=reject at _dmarc.example.nl once your reports show all legitimate mail aligned.',
+    },
+  };
+  const recovery: Change = {
+    kind: 'recovery',
+    domain: 'example.org',
+    check: 'starttls.offered',
+    subject: 'mx1.example.org',
+    at,
+    before: {
+      check: 'starttls.offered',
+      subject: 'mx1.example.org',
+      status: 'fail',
+      summary: 'STARTTLS is not offered',
+      evidence: {},
+    },
+    after: {
+      check: 'starttls.offered',
+      subject: 'mx1.example.org',
+      status: 'ok',
+      summary: 'STARTTLS is offered',
+      evidence: { banner: '220 mx1.example.org ESMTP' },
+    },
+  };
+  return [
+    { key: `test|${at}|1`, type: 'regression', change: regression, tags: ['sample'], at },
+    { key: `test|${at}|2`, type: 'recovery', change: recovery, tags: ['sample'], at },
+  ];
+}
+
+export async function testAlertCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', default: 'config.yaml' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || positionals.length !== 1) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 3;
+  }
+  let config: ReturnType<typeof loadConfigFile>;
+  try {
+    config = loadConfigFile(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+  const name = positionals[0]!;
+  const channelConfig = config.channels[name];
+  if (!channelConfig) {
+    process.stderr.write(
+      `no channel named "${name}" (defined: ${Object.keys(config.channels).join(', ') || 'none'})\n`,
+    );
+    return 3;
+  }
+  const channel = createChannel(name, channelConfig, createLogger(config.log.level, process.stderr));
+  const notices = sampleNotices(new Date());
+  try {
+    await channel.send({
+      idempotencyKey: outboxId('test-alert', name, notices),
+      route: 'test-alert',
+      digest: buildDigest(notices),
+      notices,
+    });
+  } catch (error) {
+    process.stderr.write(
+      `${name}: sending failed: ${scrub(error instanceof Error ? error.message : String(error), channel.secrets())}\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(`${name}: sample alert accepted by the ${channel.type} receiver\n`);
+  return 0;
+}
