@@ -2,7 +2,8 @@ import { dkimMonitor } from './dkim/index.ts';
 import { dmarcMonitor } from './dmarc/index.ts';
 import { mxMonitor } from './mx.ts';
 import { spfMonitor } from './spf/index.ts';
+import { starttlsMonitor } from './starttls.ts';
 import type { Monitor } from './types.ts';
 
 /** Every monitor, in report order. One line per standard. */
-export const MONITORS: Monitor[] = [mxMonitor, spfMonitor, dmarcMonitor, dkimMonitor];
+export const MONITORS: Monitor[] = [mxMonitor, spfMonitor, dmarcMonitor, dkimMonitor, starttlsMonitor];

@@ -53,7 +53,7 @@ function send(stream: net.Socket | tls.TLSSocket, command: string): void {
   stream.write(`${command}\r\n`);
 }
 
-/** Best-effort QUIT: send it, give the server a moment to answer 221, then close. */
+/** Best-effort QUIT: send it, give the server a moment to answer 221, close, and wait until the socket is closed. */
 async function quit(stream: net.Socket | tls.TLSSocket, reader: ReplyReader): Promise<void> {
   try {
     send(stream, 'QUIT');
@@ -61,9 +61,27 @@ async function quit(stream: net.Socket | tls.TLSSocket, reader: ReplyReader): Pr
   } catch {
     // the server may close without 221; nothing depends on it
   } finally {
-    stream.end();
-    stream.destroy();
+    reader.detach();
+    await closeFully(stream);
   }
+}
+
+/** End our side and wait for 'close' (bounded), so the next connection to this address starts after this one ended. */
+function closeFully(stream: net.Socket | tls.TLSSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => stream.destroy(), QUIT_WAIT_MS);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.on('error', () => {});
+    stream.resume();
+    stream.end();
+  });
 }
 
 function sessionFacts(secure: tls.TLSSocket): TlsSessionFacts {

@@ -43,7 +43,10 @@ function lineReader(stream: net.Socket | tls.TLSSocket, onLine: (line: string) =
   return () => stream.off('data', onData);
 }
 
-export async function startFakeSmtp(personality: FakeSmtpPersonality): Promise<FakeSmtpServer> {
+export async function startFakeSmtp(
+  personality: FakeSmtpPersonality,
+  listen: { host?: string; port?: number } = {},
+): Promise<FakeSmtpServer> {
   let connections = 0;
   let open = 0;
   let peakConcurrent = 0;
@@ -54,8 +57,15 @@ export async function startFakeSmtp(personality: FakeSmtpPersonality): Promise<F
     open++;
     peakConcurrent = Math.max(peakConcurrent, open);
     sockets.add(socket);
+    // a connection counts as open until the client has finished it (its FIN) or it is closed
+    let counted = true;
+    const finished = () => {
+      if (counted) open--;
+      counted = false;
+    };
+    socket.on('end', finished);
     socket.on('close', () => {
-      open--;
+      finished();
       sockets.delete(socket);
     });
     socket.on('error', () => {});
@@ -99,6 +109,8 @@ export async function startFakeSmtp(personality: FakeSmtpPersonality): Promise<F
             secureContext: tls.createSecureContext({ key, cert, minVersion, maxVersion, ciphers }),
           });
           secureSocket.on('error', () => socket.destroy());
+          secureSocket.on('end', finished);
+          secureSocket.on('close', finished);
           converse(secureSocket, true);
         } else if (verb === 'QUIT') {
           stream.write('221 2.0.0 Bye\r\n');
@@ -110,7 +122,10 @@ export async function startFakeSmtp(personality: FakeSmtpPersonality): Promise<F
     };
     converse(socket, false);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', resolve);
+  });
   const address = server.address() as net.AddressInfo;
   return {
     port: address.port,
