@@ -2,6 +2,7 @@ import type { DnsClient } from '../dns/types.ts';
 import type { Finding } from '../model.ts';
 import type { TargetGuard } from '../net/target-guard.ts';
 import type { TransportOptions } from '../smtp/settings.ts';
+import type { DnssecSettings } from './dnssec/settings.ts';
 import type { RunShared } from './run-shared.ts';
 
 /** Options that shape a check of one domain; built from CLI flags or config (per domain, with global defaults). */
@@ -22,6 +23,8 @@ export interface CheckOptions {
   timeoutMs: number;
   /** STARTTLS/DANE/MTA-STS knobs (SMTP port, retry delay, certificate thresholds, …); defaults in src/smtp/settings.ts. */
   transport?: Partial<TransportOptions>;
+  /** dnssec.* thresholds (expiry warn/fail, stale secondary, clock skew, NSEC3 iterations); defaults in src/monitors/dnssec/settings.ts. */
+  dnssec?: Partial<DnssecSettings>;
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {

@@ -1,0 +1,143 @@
+import { parseRrsig } from '../../dns/dnssec/rdata/rrsig.ts';
+import { serialToEpochSeconds } from '../../dns/dnssec/serial-time.ts';
+import { isDnsError } from '../../dns/errors.ts';
+import type { DnsAnswer } from '../../dns/types.ts';
+import type { Finding, Status } from '../../model.ts';
+import { worstStatus } from '../../model.ts';
+import type { MonitorContext } from '../types.ts';
+import type { DnssecSettings } from './settings.ts';
+
+const CHECK = 'dnssec.consistency';
+
+interface ServerView {
+  nameserver: string;
+  address: string;
+  serial?: number;
+  dnskeys?: number;
+  /** ISO time of the earliest RRSIG expiration over SOA and DNSKEY on this server. */
+  earliestExpiration?: string;
+  error?: string;
+  skipped?: string;
+}
+
+function earliestExpiration(answers: DnsAnswer[], nowSeconds: number): number | undefined {
+  const times = answers
+    .flatMap((answer) => answer.answers)
+    .filter((record) => record.type === 'RRSIG')
+    .map((record) => serialToEpochSeconds(parseRrsig(record.rdata).expiration, nowSeconds));
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+async function addressesOf(context: MonitorContext, host: string): Promise<string[]> {
+  const lookups = await Promise.allSettled([context.dns.query(host, 'A'), context.dns.query(host, 'AAAA')]);
+  return lookups.flatMap((lookup) =>
+    lookup.status === 'fulfilled'
+      ? lookup.value.answers
+          .filter((record) => record.type === 'A' || record.type === 'AAAA')
+          .map((record) => String(record.data))
+      : [],
+  );
+}
+
+async function viewOf(context: MonitorContext, zone: string, nameserver: string, address: string): Promise<ServerView> {
+  const verdict = context.guard.check(address);
+  if (!verdict.allowed)
+    return { nameserver, address, skipped: verdict.reason ?? verdict.category ?? 'refused by the target guard' };
+  const server = { address, port: 53 };
+  try {
+    const soa = await context.dns.queryServer(server, zone, 'SOA', { dnssec: true });
+    const dnskey = await context.dns.queryServer(server, zone, 'DNSKEY', { dnssec: true });
+    const soaRecord = soa.answers.find((record) => record.type === 'SOA');
+    const earliest = earliestExpiration([soa, dnskey], Math.floor(context.now().getTime() / 1000));
+    return {
+      nameserver,
+      address,
+      ...(soaRecord ? { serial: Number((soaRecord.data as { serial?: number }).serial) } : {}),
+      dnskeys: dnskey.answers.filter((record) => record.type === 'DNSKEY').length,
+      ...(earliest !== undefined ? { earliestExpiration: new Date(earliest * 1000).toISOString() } : {}),
+    };
+  } catch (error) {
+    return { nameserver, address, error: isDnsError(error) ? `${error.kind}: ${error.message}` : String(error) };
+  }
+}
+
+/**
+ * dnssec.consistency: every authoritative server of the zone asked directly (RD=0): differing SOA serials, a server
+ * without the DNSKEY set, a server whose signatures expire much earlier (a stale secondary), a server that does not
+ * answer.
+ */
+export async function consistencyFinding(
+  context: MonitorContext,
+  zone: string,
+  signed: boolean,
+  settings: DnssecSettings,
+): Promise<Finding> {
+  const nsAnswer = await context.dns.query(zone, 'NS');
+  const nameservers = nsAnswer.answers
+    .filter((record) => record.type === 'NS')
+    .map((record) => String(record.data).replace(/\.$/, '').toLowerCase());
+  const views: ServerView[] = [];
+  for (const nameserver of [...new Set(nameservers)].sort()) {
+    const addresses = await addressesOf(context, nameserver);
+    if (addresses.length === 0) views.push({ nameserver, address: '-', error: 'no address' });
+    views.push(...(await Promise.all(addresses.map((address) => viewOf(context, zone, nameserver, address)))));
+  }
+  const problems: { status: Status; text: string }[] = [];
+  const answering = views.filter((view) => view.error === undefined && view.skipped === undefined);
+  for (const view of views.filter((candidate) => candidate.error !== undefined)) {
+    problems.push({ status: 'warn', text: `${view.nameserver} (${view.address}) does not answer: ${view.error}` });
+  }
+  const serials = [...new Set(answering.map((view) => view.serial))];
+  if (serials.length > 1) {
+    const highest = Math.max(...answering.map((view) => view.serial ?? 0));
+    const behind = answering
+      .filter((view) => view.serial !== highest)
+      .map((view) => `${view.nameserver} (${view.address}) serial ${view.serial}`);
+    problems.push({ status: 'warn', text: `SOA serials differ (highest ${highest}): ${behind.join(', ')}` });
+  }
+  if (signed) {
+    for (const view of answering.filter((candidate) => (candidate.dnskeys ?? 0) === 0)) {
+      problems.push({ status: 'fail', text: `${view.nameserver} (${view.address}) serves no DNSKEY set` });
+    }
+    const expirations = answering
+      .filter((view) => view.earliestExpiration)
+      .map((view) => Date.parse(view.earliestExpiration!));
+    const best = Math.max(...expirations);
+    for (const view of answering.filter((candidate) => candidate.earliestExpiration)) {
+      const at = Date.parse(view.earliestExpiration!);
+      if (best - at <= settings.staleAfterSeconds * 1000) continue;
+      const remaining = (at - context.now().getTime()) / 1000;
+      problems.push({
+        status: remaining < settings.expiryFailSeconds ? 'fail' : 'warn',
+        text: `${view.nameserver} (${view.address}) serves signatures expiring ${view.earliestExpiration}, ${((best - at) / 3_600_000).toFixed(0)} h before the other servers: a stale copy`,
+      });
+    }
+  }
+  const evidence = { zone, servers: views };
+  if (answering.length === 0) {
+    return {
+      check: CHECK,
+      subject: zone,
+      status: 'error',
+      summary: `No authoritative server of ${zone} could be asked`,
+      evidence,
+    };
+  }
+  if (problems.length === 0) {
+    return {
+      check: CHECK,
+      subject: zone,
+      status: 'ok',
+      summary: `${answering.length} authoritative server address(es) of ${zone} serve the same signed zone`,
+      evidence,
+    };
+  }
+  return {
+    check: CHECK,
+    subject: zone,
+    status: worstStatus(problems.map((problem) => problem.status)),
+    summary: `${zone}: ${problems.map((problem) => problem.text).join('; ')}`,
+    evidence,
+    fix: 'Check the zone transfers (NOTIFY/IXFR/AXFR, TSIG keys, ACLs) from the primary to every secondary and that each listed name server answers for the zone; a secondary that stops transferring serves old signatures until they expire, and then the domain fails for every resolver that asks it.',
+  };
+}

@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/model.ts';
+import { dnssecMonitor } from '../../src/monitors/dnssec.ts';
+import { RunShared } from '../../src/monitors/run-shared.ts';
+import { DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
+import { createTargetGuard } from '../../src/net/target-guard.ts';
+import { labInfo } from '../lab/info.ts';
+import { ensureDnssecZones, labResolver, unboundSays } from './lab-helpers.ts';
+
+function context(shared = new RunShared(), dns = labResolver()): MonitorContext {
+  return {
+    dns,
+    guard: createTargetGuard({ allowPrivateTargets: true, trusted: [] }),
+    options: { ...DEFAULT_CHECK_OPTIONS, allowPrivateTargets: true, trustAnchorFile: labInfo().trustAnchorFile },
+    shared,
+    now: () => new Date(),
+  };
+}
+
+function find(findings: Finding[], check: string, subject?: string): Finding {
+  const found = findings.find(
+    (finding) => finding.check === check && (subject === undefined || finding.subject === subject),
+  );
+  if (!found)
+    throw new Error(
+      `no ${check} ${subject ?? ''} in ${JSON.stringify(findings.map((f) => [f.check, f.subject, f.status]))}`,
+    );
+  return found;
+}
+
+describe('the dnssec monitor on the lab', () => {
+  beforeAll(async () => {
+    await ensureDnssecZones();
+  }, 180_000);
+
+  it('reports a healthy signed zone as ok on every check, with the expiry date set', async () => {
+    const findings = await dnssecMonitor.run(context(), 'dnssec-alg13.test');
+    expect(find(findings, 'dnssec.chain', 'dnssec-alg13.test').status).toBe('ok');
+    expect(find(findings, 'dnssec.chain', 'mx1.dnssec-alg13.test').status).toBe('ok');
+    const expiry = find(findings, 'dnssec.expiry');
+    expect(expiry.status).toBe('ok');
+    expect(Date.parse(expiry.expiresAt!)).toBeGreaterThan(Date.now() + 20 * 86400_000);
+    expect(find(findings, 'dnssec.algorithm').status).toBe('ok');
+    expect(find(findings, 'dnssec.nsec3').summary).toContain('NSEC');
+    expect(find(findings, 'dnssec.consistency').status).toBe('ok');
+  });
+
+  it('warns about signatures expiring in 36 hours while Unbound still validates them', async () => {
+    const findings = await dnssecMonitor.run(context(), 'dnssec-expiring.test');
+    expect(await unboundSays('dnssec-expiring.test', 'MX')).toBe('secure');
+    expect(find(findings, 'dnssec.chain', 'dnssec-expiring.test').status).toBe('ok');
+    const expiry = find(findings, 'dnssec.expiry');
+    expect(expiry.status).toBe('warn');
+    const hoursLeft = (Date.parse(expiry.expiresAt!) - Date.now()) / 3600_000;
+    expect(hoursLeft).toBeGreaterThan(30);
+    expect(hoursLeft).toBeLessThan(37);
+    expect(expiry.fix).toBeDefined();
+  });
+
+  it('fails the chain and the expiry for expired signatures, naming the reason', async () => {
+    const findings = await dnssecMonitor.run(context(), 'dnssec-expired.test');
+    const chain = find(findings, 'dnssec.chain', 'dnssec-expired.test');
+    expect(chain.status).toBe('fail');
+    expect(chain.summary).toContain('signature-expired');
+    expect(chain.fix).toMatch(/re-sign/i);
+    expect(find(findings, 'dnssec.expiry').status).toBe('fail');
+  });
+
+  it('fails an unsigned zone (insecure, proven) and tells how to sign it', async () => {
+    const findings = await dnssecMonitor.run(context(), 'dnssec-unsigned.test');
+    const chain = find(findings, 'dnssec.chain', 'dnssec-unsigned.test');
+    expect(chain.status).toBe('fail');
+    expect(chain.summary).toContain('not protected by DNSSEC');
+    expect(chain.evidence.insecureAt).toBe('dnssec-unsigned.test');
+    expect(findings.some((finding) => finding.check === 'dnssec.expiry')).toBe(false);
+  });
+
+  it('fails a DS that matches no DNSKEY and points at the registrar', async () => {
+    const chain = find(
+      await dnssecMonitor.run(context(), 'dnssec-wrongds.test'),
+      'dnssec.chain',
+      'dnssec-wrongds.test',
+    );
+    expect(chain.status).toBe('fail');
+    expect(chain.summary).toContain('no-dnskey-matches-ds');
+    expect(chain.fix).toContain('registrar');
+  });
+
+  it('warns about NSEC3 iterations and salt (RFC 9276)', async () => {
+    const nsec3 = find(await dnssecMonitor.run(context(), 'dnssec-nsec3iter.test'), 'dnssec.nsec3');
+    expect(nsec3.status).toBe('warn');
+    expect(nsec3.summary).toContain('10 extra iterations and salt abcd');
+  });
+
+  it('finds the stale secondary: older serial, signatures expiring a day earlier', async () => {
+    const consistency = find(await dnssecMonitor.run(context(), 'dnssec-stale.test'), 'dnssec.consistency');
+    expect(consistency.status).toBe('warn');
+    expect(consistency.summary).toContain('SOA serials differ');
+    expect(consistency.summary).toMatch(
+      /ns2\.dnssec-stale\.test \(127\.53\.1\.4\) serves signatures expiring .* a stale copy/,
+    );
+  });
+
+  it('flags a missing RRSIG on the MX RRset as a failing chain', async () => {
+    const chain = find(
+      await dnssecMonitor.run(context(), 'dnssec-norrsig.test'),
+      'dnssec.chain',
+      'dnssec-norrsig.test',
+    );
+    expect(chain.status).toBe('fail');
+    expect(chain.summary).toContain('missing-rrsig');
+  });
+
+  it('validates root and TLD keys once per run: a second domain costs fewer queries (measured)', async () => {
+    const shared = new RunShared();
+    const dns = labResolver();
+    const measure = async (domain: string) => {
+      const before = dns.stats().requested;
+      const started = performance.now();
+      await dnssecMonitor.run(context(shared, dns), domain);
+      return { domain, queries: dns.stats().requested - before, ms: Math.round(performance.now() - started) };
+    };
+    const cold = await measure('dnssec-alg8.test');
+    const warm = await measure('dnssec-alg15.test');
+    console.log(`[dnssec cost] cold ${JSON.stringify(cold)} warm ${JSON.stringify(warm)}`);
+    expect(warm.queries).toBeLessThan(cold.queries);
+  });
+});
