@@ -34,10 +34,18 @@ export function parseServerAddress(text: string): DnsServer {
 
 /** Canonical text of an IP literal (lower-case, shortest IPv6 form); the input itself when it is not an IP. */
 export function canonicalAddress(address: string): string {
+  const known = canonicalForms.get(address);
+  if (known !== undefined) return known;
   const family = isIP(address);
   if (family === 0) return address;
-  return new SocketAddress({ address, family: family === 6 ? 'ipv6' : 'ipv4' }).address;
+  const canonical = new SocketAddress({ address, family: family === 6 ? 'ipv6' : 'ipv4' }).address;
+  if (canonicalForms.size >= 4096) canonicalForms.clear();
+  canonicalForms.set(address, canonical);
+  return canonical;
 }
+
+/** Memo: every query canonicalises its server's address, and there are only a few servers. */
+const canonicalForms = new Map<string, string>();
 
 /** `ip:port` or `[ip6]:port`, as DnsAnswer.server reports it. */
 export function formatServer(server: DnsServer): string {

@@ -123,7 +123,8 @@ export class UdpPool {
     socket.on('message', (message, remote) => {
       if (message.length < 2) return;
       const id = (message[0]! << 8) | message[1]!;
-      pooled.handlers.get(`${canonicalAddress(remote.address)}|${remote.port}|${id}`)?.(message);
+      // The kernel's source address comes back in canonical form already (inet_ntop), like our keys.
+      pooled.handlers.get(`${remote.address}|${remote.port}|${id}`)?.(message);
     });
     socket.on('listening', () => {
       pooled.port = socket.address().port;
