@@ -1,3 +1,4 @@
+import { daneMonitor } from './dane.ts';
 import { dkimMonitor } from './dkim/index.ts';
 import { dmarcMonitor } from './dmarc/index.ts';
 import { dnssecMonitor } from './dnssec.ts';
@@ -7,4 +8,12 @@ import { starttlsMonitor } from './starttls.ts';
 import type { Monitor } from './types.ts';
 
 /** Every monitor, in report order. One line per standard. */
-export const MONITORS: Monitor[] = [mxMonitor, spfMonitor, dmarcMonitor, dkimMonitor, dnssecMonitor, starttlsMonitor];
+export const MONITORS: Monitor[] = [
+  mxMonitor,
+  spfMonitor,
+  dmarcMonitor,
+  dkimMonitor,
+  dnssecMonitor,
+  starttlsMonitor,
+  daneMonitor,
+];

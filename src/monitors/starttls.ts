@@ -2,6 +2,7 @@ import type { Finding } from '../model.ts';
 import { type AddressProbe, probeAddress } from '../smtp/guarded-probe.ts';
 import { type MxTarget, mxTargets } from '../smtp/mx-targets.ts';
 import { transportOptions } from '../smtp/settings.ts';
+import { noteAgreement } from './starttls/agreement.ts';
 import {
   type AddressContext,
   certificateFinding,
@@ -10,19 +11,6 @@ import {
   protocolFinding,
 } from './starttls/findings.ts';
 import type { Monitor, MonitorContext } from './types.ts';
-
-/** When every address of a host got the same verdict, each summary says so (subjects stay per address for diffs). */
-function noteAgreement(findings: Finding[], host: MxTarget): void {
-  const byCheck = new Map<string, Finding[]>();
-  for (const f of findings) byCheck.set(f.check, [...(byCheck.get(f.check) ?? []), f]);
-  for (const group of byCheck.values()) {
-    if (host.addresses.length < 2 || group.length !== host.addresses.length) continue;
-    const first = group[0]!;
-    if (group.every((f) => f.status === first.status && f.summary === first.summary)) {
-      for (const f of group) f.summary = `${f.summary} (same on all ${group.length} addresses of ${host.host})`;
-    }
-  }
-}
 
 async function probeHost(context: MonitorContext, host: MxTarget): Promise<Finding[]> {
   if (host.error) {
@@ -70,7 +58,7 @@ async function probeHost(context: MonitorContext, host: MxTarget): Promise<Findi
       if (f) findings.push(f);
     }
   }
-  noteAgreement(findings, host);
+  noteAgreement(findings, host.host, host.addresses.length);
   return findings;
 }
 

@@ -17,6 +17,8 @@ export interface TransportOptions {
   certificateWarnDays: number;
   /** … and fail below this many days (or when expired). */
   certificateFailDays: number;
+  /** dane.rollover warns when the certificate expires within this many days and no next key is published. */
+  rolloverWarnDays: number;
   /** HTTPS port for MTA-STS policy fetches (443; tests override). */
   httpsPort: number;
   /** Largest MTA-STS policy we read (RFC 8461 suggests 64 KiB). */
@@ -31,6 +33,7 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
   legacyTls: true,
   certificateWarnDays: 14,
   certificateFailDays: 2,
+  rolloverWarnDays: 30,
   httpsPort: 443,
   mtaStsMaxBytes: 64 * 1024,
 };

@@ -1,0 +1,67 @@
+import type { Finding } from '../model.ts';
+import { probeAddress } from '../smtp/guarded-probe.ts';
+import { type MxTarget, mxTargets } from '../smtp/mx-targets.ts';
+import { transportOptions } from '../smtp/settings.ts';
+import { tlsaUnusableReason } from '../tls/tlsa.ts';
+import { type AddressFacts, matchFinding, rolloverFinding, tlsaFinding } from './dane/findings.ts';
+import { falseNxdomainAtTcp, lookUpTlsa } from './dane/tlsa-lookup.ts';
+import { noteAgreement } from './starttls/agreement.ts';
+import type { Monitor, MonitorContext } from './types.ts';
+
+async function checkHost(context: MonitorContext, host: MxTarget): Promise<Finding[]> {
+  if (host.error) {
+    return [
+      {
+        check: 'dane.tlsa',
+        subject: host.host,
+        status: 'error',
+        summary: `Could not look up ${host.host}: ${host.error}`,
+        evidence: { error: host.error },
+      },
+    ];
+  }
+  const lookup = await lookUpTlsa(context, host);
+  const falseNx = lookup.kind === 'found' ? await falseNxdomainAtTcp(context, lookup.owner) : undefined;
+  const tlsa = tlsaFinding(host, lookup, falseNx);
+  // a TLSA failure is a verdict only when the host's own addresses resolved: otherwise our resolver is the suspect
+  if (lookup.kind === 'failed' && host.addresses.length === 0) tlsa.status = 'error';
+  const findings: Finding[] = [tlsa];
+  if (lookup.kind !== 'found' || lookup.security !== 'secure') return findings;
+  const records = lookup.records;
+  if (!records.some((r) => tlsaUnusableReason(r) === undefined)) return findings;
+  const rolloverWarnDays = transportOptions(context.options).rolloverWarnDays;
+  // the TLSA owner's host name and the original MX name are both reference identifiers (RFC 7672 §3.2.3)
+  const tlsaHost = lookup.owner.replace(/^_25\._tcp\./, '');
+  const referenceNames = [...new Set([tlsaHost, host.host])];
+  const perAddress = await Promise.all(
+    host.addresses.map(async (address) => {
+      const facts: AddressFacts = { host, address, records, referenceNames, now: context.now(), rolloverWarnDays };
+      const outcome = matchFinding(facts, await probeAddress(context, host.host, address));
+      const rollover = outcome.summary ? rolloverFinding(facts, outcome.summary, outcome.leafNotAfter) : undefined;
+      return rollover ? [outcome.finding, rollover] : [outcome.finding];
+    }),
+  );
+  findings.push(...perAddress.flat());
+  noteAgreement(findings, host.host, host.addresses.length);
+  return findings;
+}
+
+async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
+  const targets = await mxTargets(context, domain);
+  if (targets.kind === 'error') {
+    return [
+      {
+        check: 'dane.tlsa',
+        subject: domain,
+        status: 'error',
+        summary: `Could not find the MX hosts: ${targets.detail}`,
+        evidence: {},
+      },
+    ];
+  }
+  if (targets.kind !== 'hosts') return [];
+  const perHost = await Promise.all(targets.hosts.map((host) => checkHost(context, host)));
+  return perHost.flat();
+}
+
+export const daneMonitor: Monitor = { name: 'dane', run };
