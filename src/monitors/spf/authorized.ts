@@ -20,7 +20,10 @@ export async function authorizedFindings(dns: DnsClient, domain: string, ips: re
         status: 'fail',
         summary: `SPF of ${domain} gives ${outcome.result} for sender ${ip}: mail it relays may be rejected or junked`,
         evidence,
-        fix: `Add ${ip} to the SPF record of ${domain} (ip4:/ip6: or the include: of the service that owns it), or stop relaying ${domain}'s mail through it.`,
+        fix:
+          outcome.result === 'permerror' || outcome.result === 'none'
+            ? `The SPF of ${domain} cannot authorize anyone until it is fixed (see spf.record and spf.lookups); then make sure it covers ${ip}.`
+            : `Add ${ip} to the SPF record of ${domain} (ip4:/ip6: or the include: of the service that owns it), or stop relaying ${domain}'s mail through it.`,
       };
     }),
   );
