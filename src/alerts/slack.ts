@@ -45,7 +45,7 @@ export function renderSlack(digest: Digest): { text: string; blocks: Block[] } {
 
 function renderItem(item: DigestItem): string {
   const lines: string[] = [];
-  const subject = item.subject && item.subject !== item.domain ? ` (${escapeSlackCode(item.subject)})` : '';
+  const subject = item.subject && item.subject !== item.domain ? ` (\`${escapeSlackCode(item.subject)}\`)` : '';
   lines.push(`• *${escapeSlack(item.domain)}*${subject}: ${escapeSlack(item.transition)}`);
   if (item.detail) lines.push(`    ${escapeSlack(item.detail)}`);
   if (item.before) lines.push(`    before: ${escapeSlack(item.before)}`);

@@ -82,7 +82,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     );
   }
   const schema = createConfigSchema({ env: options.env ?? process.env, readFile });
-  const result = schema.safeParse(doc.toJS() ?? {});
+  const result = schema.safeParse(dropNulls(doc.toJS()) ?? {});
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => toProblem(issue, file, doc, lineCounter)));
   }
@@ -112,6 +112,13 @@ function toProblem(
   const message = issue.message.replace(/^Invalid input: /, '');
   const missing = issue.code === 'invalid_type' && !hasPath(doc, path);
   return { file, ...position, key: formatKeyPath(path), message: missing ? `is required (${message})` : message };
+}
+
+/** `alerting:` with every line below commented out is null in YAML: treat it like an absent key (defaults). */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === null ? [] : [[k, dropNulls(v)]])));
 }
 
 function firstLine(message: string): string {
