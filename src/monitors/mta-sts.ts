@@ -1,0 +1,157 @@
+import { type Finding, type Status, worstStatus } from '../model.ts';
+import { probeAddress } from '../smtp/guarded-probe.ts';
+import { type MxTargets, mxTargets } from '../smtp/mx-targets.ts';
+import { transportOptions } from '../smtp/settings.ts';
+import { analyseChain } from '../tls/presented-chain.ts';
+import { mxPatternMatches } from './mta-sts/mx-pattern.ts';
+import { parseStsPolicy, type StsPolicy } from './mta-sts/policy.ts';
+import { fetchPolicy } from './mta-sts/policy-fetch.ts';
+import { judgeStsRecord } from './mta-sts/record.ts';
+import { lookUpTxt, shown } from './mta-sts/txt.ts';
+import type { Monitor, MonitorContext } from './types.ts';
+
+const ONE_DAY = 86_400;
+
+/** Whether each address of an MX host gives a sender what MTA-STS demands: STARTTLS and a valid, trusted certificate. */
+async function mxTlsProblems(
+  context: MonitorContext,
+  targets: MxTargets,
+): Promise<{ problems: string[]; unknown: string[] }> {
+  const problems: string[] = [];
+  const unknown: string[] = [];
+  if (targets.kind !== 'hosts') return { problems, unknown };
+  for (const host of targets.hosts) {
+    for (const address of host.addresses) {
+      const probe = await probeAddress(context, host.host, address);
+      const subject = `${host.host}/${address}`;
+      if (probe.kind === 'not-probed') {
+        unknown.push(`${subject}: not probed`);
+        continue;
+      }
+      const r = probe.result;
+      if (r.outcome !== 'ok' || !r.tls) {
+        if (['no-starttls', 'starttls-rejected', 'tls-failed'].includes(r.outcome))
+          problems.push(`${subject}: ${r.outcome}`);
+        else unknown.push(`${subject}: ${r.outcome}`);
+        continue;
+      }
+      // MTA-STS validates the certificate against the MX host name itself (RFC 8461 §4.2), not a CNAME target
+      const analysis = analyseChain(r.tls.chain, [host.host], context.now(), context.options.caFile);
+      if (!analysis) problems.push(`${subject}: no certificate`);
+      else if (!analysis.trust.trusted) problems.push(`${subject}: certificate not trusted (${analysis.trust.reason})`);
+      else if (analysis.matchedName === undefined) problems.push(`${subject}: certificate not valid for ${host.host}`);
+    }
+  }
+  return { problems, unknown };
+}
+
+function policyFinding(
+  domain: string,
+  status: Status,
+  summary: string,
+  evidence: Finding['evidence'],
+  fix?: string,
+): Finding {
+  return { check: 'mtasts.policy', subject: domain, status, summary, evidence, ...(fix ? { fix } : {}) };
+}
+
+async function judgePolicy(
+  context: MonitorContext,
+  domain: string,
+  policy: StsPolicy,
+  evidence: Finding['evidence'],
+): Promise<Finding> {
+  const targets = await mxTargets(context, domain);
+  const mxHosts = targets.kind === 'hosts' && !targets.implicit ? targets.hosts.map((h) => h.host) : [];
+  const uncovered = mxHosts.filter((mx) => !policy.mx.some((pattern) => mxPatternMatches(pattern, mx)));
+  const notes: string[] = [];
+  const statuses: Status[] = [policy.mode === 'enforce' ? 'ok' : 'info'];
+  const raise = (to: Status) => statuses.push(to);
+  const full = { ...evidence, policy, mxHosts, uncovered };
+  if (policy.mode === 'none') {
+    return policyFinding(domain, 'info', 'MTA-STS policy in mode none: senders drop the policy', full);
+  }
+  if (uncovered.length > 0) {
+    raise(policy.mode === 'enforce' ? 'fail' : 'warn');
+    notes.push(
+      `MX not covered by the policy: ${uncovered.join(', ')}${policy.mode === 'enforce' ? ' (senders refuse to deliver there)' : ''}`,
+    );
+  }
+  if (policy.maxAge < ONE_DAY) {
+    raise('warn');
+    notes.push(`max_age ${policy.maxAge} s is shorter than a day: the policy hardly protects between fetches`);
+  }
+  let tls: { problems: string[]; unknown: string[] } = { problems: [], unknown: [] };
+  if (policy.mode === 'enforce') {
+    tls = await mxTlsProblems(context, targets);
+    if (tls.problems.length > 0) {
+      raise('fail');
+      notes.push(
+        `in enforce mode these MX addresses fail STARTTLS or certificate validation, so senders will not deliver to them: ${tls.problems.join('; ')}`,
+      );
+    }
+  } else if (policy.mode === 'testing') {
+    notes.push('mode testing: failures are only reported (TLS-RPT), not enforced');
+  }
+  const status = worstStatus(statuses);
+  const head = `MTA-STS policy mode ${policy.mode}, max_age ${policy.maxAge}, mx ${policy.mx.join(', ')}`;
+  const fix =
+    status === 'fail' || status === 'warn'
+      ? 'List every MX host in the policy (mx: lines, "*.example.com" covers one label), give every MX a valid certificate for its own name, use max_age ≥ 604800, and change the TXT id after every policy change.'
+      : undefined;
+  return policyFinding(
+    domain,
+    status,
+    notes.length > 0 ? `${head}: ${notes.join('; ')}` : head,
+    { ...full, mxTls: tls },
+    fix,
+  );
+}
+
+async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
+  const record = judgeStsRecord(domain, await lookUpTxt(context.dns, `_mta-sts.${domain}`));
+  if (!record.present || record.finding.status === 'error') return [record.finding];
+  const transport = transportOptions(context.options);
+  const fetched = await fetchPolicy(context, domain, {
+    port: transport.httpsPort,
+    timeoutMs: context.options.timeoutMs,
+    maxBytes: transport.mtaStsMaxBytes,
+    caFile: context.options.caFile,
+  });
+  const url = `https://mta-sts.${domain}/.well-known/mta-sts.txt`;
+  if (fetched.kind === 'unreachable') {
+    return [
+      record.finding,
+      policyFinding(domain, fetched.transient ? 'error' : 'info', `Could not fetch ${url}: ${fetched.reason}`, { url }),
+    ];
+  }
+  if (fetched.kind === 'bad') {
+    return [
+      record.finding,
+      policyFinding(
+        domain,
+        'fail',
+        `MTA-STS policy not usable: ${shown(fetched.reason, 300)}`,
+        { url, ...fetched },
+        `Serve the policy with HTTP 200 at ${url}, directly (no redirect), with a certificate valid for mta-sts.${domain} from a public CA.`,
+      ),
+    ];
+  }
+  const parsed = parseStsPolicy(fetched.body);
+  const evidence = { url, address: fetched.address, contentType: fetched.contentType, body: shown(fetched.body, 2000) };
+  if (!parsed.ok) {
+    return [
+      record.finding,
+      policyFinding(
+        domain,
+        'fail',
+        `MTA-STS policy does not parse: ${parsed.reason}`,
+        evidence,
+        'Write "version: STSv1", "mode: …", one "mx: …" line per MX pattern and "max_age: …", one per line.',
+      ),
+    ];
+  }
+  return [record.finding, await judgePolicy(context, domain, parsed.policy, evidence)];
+}
+
+export const mtaStsMonitor: Monitor = { name: 'mtasts', run };
