@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// mailwarden command line: dispatches to one module per command.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
+  check: {
+    summary: 'check domains once and print the findings (Nagios exit codes)',
+    load: async () => (await import('./commands/check.ts')).checkCommand,
+  },
+  run: {
+    summary: 'run the daemon: recheck configured domains, diff, alert',
+    load: async () => (await import('./commands/run.ts')).runCommand,
+  },
+  config: {
+    summary: 'config check [--config FILE]: validate a configuration without running',
+    load: async () => (await import('./commands/config-check.ts')).configCheckCommand,
+  },
+  history: {
+    summary: 'history <domain> [--config FILE]: the recorded changes of a domain',
+    load: async () => (await import('./commands/history.ts')).historyCommand,
+  },
+  'test-alert': {
+    summary: 'test-alert <channel> [--config FILE]: send a sample alert through a channel',
+    load: async () => (await import('./commands/test-alert.ts')).testAlertCommand,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(11)} ${command.summary}`);
+  return `usage: mailwarden <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nmailwarden <command> --help for its options\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 3 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`mailwarden: unknown command "${name}"\n\n${usage()}`);
+    return 3;
+  }
+  const args = name === 'config' && rest[0] === 'check' ? rest.slice(1) : rest;
+  return (await command.load())(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`mailwarden: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { checkDomains, normaliseDomain } from '../check/check-domain.ts';
+import { createResolver, parseServerAddress } from '../dns/resolver.ts';
+import { checkDnssecSupport, type ResolverProblem } from '../dns/resolver-health.ts';
+import type { DnsClient } from '../dns/types.ts';
+import { nagiosExitCode } from '../model.ts';
+import { MONITORS } from '../monitors/registry.ts';
+import { RunShared } from '../monitors/run-shared.ts';
+import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../monitors/types.ts';
+import { createTargetGuard } from '../net/target-guard.ts';
+import { formatReportsAsTable } from '../report/table.ts';
+
+const HELP = `usage: mailwarden check <domain...> [options]
+
+  --resolver IP[:PORT]      resolver to use (repeatable; default: the system's)
+  --trust-anchor FILE       DS/DNSKEY trust anchors in zone-file form (default: the IANA root KSKs)
+  --ca-file FILE            extra CA certificates (PEM) for SMTP and MTA-STS certificate validation
+  --dkim-selectors a,b      DKIM selectors to check (default: a short list of common ones)
+  --sender-ip IP            an outbound relay that must pass SPF (repeatable)
+  --ehlo-name NAME          name sent in SMTP EHLO (default ${DEFAULT_CHECK_OPTIONS.ehloName})
+  --allow-private-targets   allow probes of loopback/private addresses learned from DNS
+  --checks mx,spf,...       run only these monitors
+  --domains-file FILE       read more domains from a file, one per line (# comments)
+  --concurrency N           domains checked at once (default 32)
+  --timeout MS              timeout of one network operation (default ${DEFAULT_CHECK_OPTIONS.timeoutMs})
+  --json                    print {"reports":[…]} instead of tables
+  --stats                   print DNS query statistics to stderr
+
+exit code (Nagios): 0 all ok/info, 1 any warn, 2 any fail, 3 could not check
+`;
+
+function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new UsageError(`${name} expects a positive whole number, got "${value}"`);
+  return parsed;
+}
+
+class UsageError extends Error {}
+
+async function readDomainsFile(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '')
+    .filter((line) => line !== '');
+}
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  try {
+    return await check(argv);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      process.stderr.write(`mailwarden check: ${error.message}\n\n${HELP}`);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+async function check(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      resolver: { type: 'string', multiple: true },
+      'trust-anchor': { type: 'string' },
+      'ca-file': { type: 'string' },
+      'dkim-selectors': { type: 'string' },
+      'sender-ip': { type: 'string', multiple: true },
+      'ehlo-name': { type: 'string' },
+      'allow-private-targets': { type: 'boolean', default: false },
+      checks: { type: 'string' },
+      'domains-file': { type: 'string' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      stats: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const fromFile = values['domains-file'] ? await readDomainsFile(values['domains-file']) : [];
+  const domains = [...positionals, ...fromFile].map(normaliseDomain).filter((d) => d !== '');
+  if (domains.length === 0) throw new UsageError('name at least one domain');
+
+  let monitors = MONITORS;
+  if (values.checks) {
+    const wanted = values.checks.split(',').map((name) => name.trim());
+    const unknown = wanted.filter((name) => !MONITORS.some((monitor) => monitor.name === name));
+    if (unknown.length > 0) {
+      throw new UsageError(`unknown check ${unknown.join(', ')}; known: ${MONITORS.map((m) => m.name).join(', ')}`);
+    }
+    monitors = MONITORS.filter((monitor) => wanted.includes(monitor.name));
+  }
+
+  const timeoutMs = positiveInteger(values.timeout, '--timeout', DEFAULT_CHECK_OPTIONS.timeoutMs);
+  const servers = (values.resolver ?? []).map((text) => {
+    try {
+      return parseServerAddress(text);
+    } catch (error) {
+      throw new UsageError(`--resolver: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  const dns = createResolver({ ...(servers.length > 0 ? { servers } : {}), timeoutMs: Math.min(timeoutMs, 5_000) });
+  const options: CheckOptions = {
+    ...DEFAULT_CHECK_OPTIONS,
+    dkimSelectors:
+      values['dkim-selectors']
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [],
+    spfSenderIps: values['sender-ip'] ?? [],
+    allowPrivateTargets: values['allow-private-targets'],
+    timeoutMs,
+    ...(values['ehlo-name'] ? { ehloName: values['ehlo-name'] } : {}),
+    ...(values['trust-anchor'] ? { trustAnchorFile: values['trust-anchor'] } : {}),
+    ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
+  };
+  const guard = createTargetGuard({
+    allowPrivateTargets: options.allowPrivateTargets,
+    trusted: dns.servers.map((server) => server.address),
+  });
+  const shared = new RunShared();
+  const context: MonitorContext = { dns, guard, options, shared, now: () => new Date() };
+  const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
+
+  const started = performance.now();
+  const resolverProblem = await judgeResolver(dns);
+  if (resolverProblem?.kind === 'unreachable') {
+    process.stderr.write(
+      `mailwarden check: the resolver cannot be used, nothing was checked: ${resolverProblem.message}\n`,
+    );
+    return 3;
+  }
+  if (resolverProblem) {
+    // One error about the resolver instead of a DNSSEC/DANE false alarm for every domain.
+    monitors = monitors.filter((monitor) => !DNSSEC_DEPENDENT.has(monitor.name));
+    process.stderr.write(
+      `mailwarden check: ${resolverProblem.message}; DNSSEC and DANE checks were skipped. ` +
+        'Use a validating resolver that passes DNSSEC data (--resolver).\n',
+    );
+  }
+  const reports = await checkDomains(domains, () => context, concurrency, monitors);
+  const seconds = (performance.now() - started) / 1000;
+
+  if (values.json) {
+    const resolver = resolverProblem ? { problem: resolverProblem.kind, message: resolverProblem.message } : undefined;
+    process.stdout.write(`${JSON.stringify({ reports, ...(resolver ? { resolver } : {}) }, null, 2)}\n`);
+  } else process.stdout.write(formatReportsAsTable(reports));
+  if (values.stats) {
+    const stats = dns.stats();
+    process.stderr.write(
+      `${domains.length} domains in ${seconds.toFixed(2)} s; DNS: ${stats.requested} requested, ${stats.sent} sent ` +
+        `(${(stats.sent / domains.length).toFixed(2)} per domain), ${stats.cacheHits} cache hits, ${stats.coalesced} coalesced, ` +
+        `${stats.timeouts} timeouts\n`,
+    );
+  }
+  const code = nagiosExitCode(reports);
+  return resolverProblem && code < 2 ? 3 : code;
+}
+
+const DNSSEC_DEPENDENT = new Set(['dnssec', 'dane']);
+
+/** Whether the resolver answers at all and passes DNSSEC data; undefined when it is fit for the job. */
+async function judgeResolver(dns: DnsClient): Promise<ResolverProblem | undefined> {
+  const health = await checkDnssecSupport(dns);
+  return health.ok ? undefined : health.problem;
+}
