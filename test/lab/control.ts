@@ -1,11 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopDaemon } from './lib/daemon.ts';
+import { dnsPort, resolverAddress } from './lib/addresses.ts';
+import { isRunning, stopDaemon } from './lib/daemon.ts';
 import { flushResolver, rebuildLab } from './lib/lifecycle.ts';
 import { withLabLock } from './lib/lock.ts';
-import { overridesDir } from './lib/paths.ts';
+import { overridesDir, runDir } from './lib/paths.ts';
 import { readLabState, writeLabState } from './lib/state.ts';
-import { startUnbound } from './lib/unbound.ts';
+import { startUnbound, type UnboundInstance } from './lib/unbound.ts';
 
 export { flushResolver };
 
@@ -29,23 +30,42 @@ export async function replaceZone(zone: string, text: string): Promise<void> {
   mkdirSync(overridesDir, { recursive: true });
   writeFileSync(overrideFile(zone), text);
   await rebuildLab();
-  await flushResolver();
+  await flushAllResolvers();
 }
 
 /** Undoes replaceZone: the zone is served from its repository file again (or removed, if it only existed as override). */
 export async function restoreZone(zone: string): Promise<void> {
   rmSync(overrideFile(zone), { force: true });
   await rebuildLab();
-  await flushResolver();
+  await flushAllResolvers();
 }
 
 /** Re-signs every zone now (fresh signature times, same keys) and reloads: e.g. after a test moved time-sensitive data. */
 export async function resignAll(): Promise<void> {
-  await rebuildLab();
-  await flushResolver();
+  await rebuildLab({ force: true });
+  await flushAllResolvers();
 }
 
-/** Stops Unbound (by its pid) to simulate a broken resolver; startResolver brings it back with an empty cache. */
+/** Flushes the shared resolver and every running private one. */
+export async function flushAllResolvers(): Promise<void> {
+  const state = readLabState();
+  const resolvers = (state?.processes ?? []).filter((p) => p.name === 'unbound' || p.name.startsWith('resolver-'));
+  await Promise.all(
+    resolvers
+      .filter((p) => isRunning(p))
+      .map((p) =>
+        flushResolver('.', {
+          name: p.name,
+          address: p.name === 'unbound' ? resolverAddress : `127.53.0.${p.name.slice('resolver-'.length)}`,
+        }),
+      ),
+  );
+}
+
+/**
+ * Stops the shared Unbound (by its pid) to simulate a broken resolver; startResolver brings it back with an empty
+ * cache. Every test file running at the same time loses its resolver too: prefer startPrivateResolver().
+ */
 export async function stopResolver(): Promise<void> {
   await withLabLock(async () => {
     const state = readLabState();
@@ -53,6 +73,66 @@ export async function stopResolver(): Promise<void> {
     if (!state || !proc) throw new Error('the lab is not running');
     await stopDaemon(proc);
   });
+}
+
+/** A validating Unbound of the test's own (same config as the shared one, its own address and cache). */
+export interface PrivateResolver {
+  address: string;
+  port: number;
+  /** Stops it by pid: the test's "resolver is down". */
+  stop(): Promise<void>;
+  /** Starts it again, with an empty cache. */
+  start(): Promise<void>;
+  flush(): Promise<void>;
+  /** Stops it and forgets it (call in afterAll). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a resolver only this test uses, so it can break it (stop, start) without disturbing the test files that
+ * run at the same time against the shared one. Addresses 127.53.0.10–127.53.0.250.
+ */
+export async function startPrivateResolver(): Promise<PrivateResolver> {
+  const instance = await withLabLock(async () => {
+    const state = readLabState();
+    if (!state) throw new Error('the lab is not running');
+    const used = new Set(state.processes.map((p) => p.name));
+    let octet = 10;
+    while (used.has(`resolver-${octet}`) || existsSync(join(runDir, `resolver-${octet}`))) octet++;
+    if (octet > 250) throw new Error('no free private resolver address');
+    const chosen: UnboundInstance = { name: `resolver-${octet}`, address: `127.53.0.${octet}` };
+    mkdirSync(join(runDir, chosen.name), { recursive: true });
+    state.processes.push(await startUnbound(chosen));
+    writeLabState(state);
+    return chosen;
+  });
+  const replaceProcess = async (running: boolean) =>
+    withLabLock(async () => {
+      const state = readLabState();
+      const index = state?.processes.findIndex((p) => p.name === instance.name) ?? -1;
+      const proc = state?.processes[index];
+      if (!state || !proc) throw new Error(`${instance.name} is not part of the running lab`);
+      await stopDaemon(proc);
+      if (running) state.processes[index] = await startUnbound(instance);
+      writeLabState(state);
+    });
+  return {
+    address: instance.address,
+    port: dnsPort,
+    stop: () => replaceProcess(false),
+    start: () => replaceProcess(true),
+    flush: () => flushResolver('.', instance),
+    close: () =>
+      withLabLock(async () => {
+        const state = readLabState();
+        const proc = state?.processes.find((p) => p.name === instance.name);
+        if (!state || !proc) return;
+        await stopDaemon(proc);
+        state.processes = state.processes.filter((p) => p !== proc);
+        writeLabState(state);
+        rmSync(join(runDir, instance.name), { recursive: true, force: true });
+      }),
+  };
 }
 
 export async function startResolver(): Promise<void> {

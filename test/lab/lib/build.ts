@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authoritative, deadNsAddress } from './addresses.ts';
 import { mapLimit } from './exec.ts';
 import { dnskeyRecord, dsRecords, ensureKeys } from './keys.ts';
-import { overridesDir, runDir, signedZonesDir, staleZonesDir, zonesSourceDir } from './paths.ts';
+import { buildCacheDir, overridesDir, runDir, signedZonesDir, staleZonesDir, zonesSourceDir } from './paths.ts';
 import { absoluteName, canonicalRecords, formatRr, fqdn, type Rr } from './records.ts';
 import { type SignatureWindow, signatureWindow, signZone } from './signer.ts';
 import { tlsaRdata } from './tlsa.ts';
@@ -47,7 +48,7 @@ export interface BuildResult {
 const defaultTtl = 300;
 
 /** Reads every zone source (repository zones, then test overrides), delegates, signs bottom-up and writes the files. */
-export async function buildZones(serial: number, now: Date): Promise<BuildResult> {
+export async function buildZones(serial: number, now: Date, options: { force: boolean }): Promise<BuildResult> {
   const sources = collectSources();
   const names = new Set(sources.map((s) => s.name));
   const parentOf = (name: string): string => {
@@ -70,7 +71,10 @@ export async function buildZones(serial: number, now: Date): Promise<BuildResult
   let rootDs: Rr | undefined;
   for (const level of levels.values()) {
     await mapLimit(level, 8, async (source) => {
-      const zone = await buildOne(source, serial, now, delegations.get(source.name) ?? []);
+      const childDelegations = (delegations.get(source.name) ?? []).sort((a, b) =>
+        formatRr(a).localeCompare(formatRr(b)),
+      );
+      const zone = await buildOneCached(source, serial, now, childDelegations, options.force);
       built.push(zone.info);
       if (source.name === '.') {
         rootKsk = zone.ksk;
@@ -131,6 +135,31 @@ interface BuiltOne {
   delegation: Rr[];
   ds: Rr[];
   ksk?: Rr;
+}
+
+/**
+ * A zone whose source and child delegations are unchanged since the last build keeps its signed file (a test's
+ * replaceZone then re-signs one zone, not the whole lab). Parents are rebuilt when a child's NS, glue or DS changed.
+ */
+async function buildOneCached(
+  source: ZoneSource,
+  serial: number,
+  now: Date,
+  childDelegations: Rr[],
+  force: boolean,
+): Promise<BuiltOne> {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([source.text, source.directives, childDelegations]))
+    .digest('hex');
+  const cacheFile = join(buildCacheDir, `${source.name === '.' ? 'root' : source.name}.json`);
+  if (!force && existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as BuiltOne & { digest: string };
+    if (cached.digest === digest && existsSync(cached.info.file)) return cached;
+  }
+  const built = await buildOne(source, serial, now, childDelegations);
+  mkdirSync(buildCacheDir, { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify({ ...built, digest }));
+  return built;
 }
 
 async function buildOne(source: ZoneSource, serial: number, now: Date, childDelegations: Rr[]): Promise<BuiltOne> {
@@ -200,8 +229,8 @@ async function buildOne(source: ZoneSource, serial: number, now: Date, childDele
   info.expiration = window.expiration.toISOString();
   if (info.staleFile) {
     const staleWindow: SignatureWindow = {
-      inception: new Date(now.getTime() - 10 * 86400 * 1000),
-      expiration: new Date(now.getTime() + d.secondaryExpire * 1000),
+      inception: new Date((Math.floor(now.getTime() / 1000) - 10 * 86400) * 1000),
+      expiration: new Date((Math.floor(now.getTime() / 1000) + d.secondaryExpire) * 1000),
     };
     writeAtomically(info.staleFile, await signZone(source.name, stale, keys, d, staleWindow, 'stale'));
     info.staleExpiration = staleWindow.expiration.toISOString();

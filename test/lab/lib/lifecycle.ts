@@ -12,7 +12,7 @@ import { ensurePackages } from './packages.ts';
 import { delvAnchorFile, labJsonFile, runDir, trustAnchorDnskeyFile, trustAnchorDsFile } from './paths.ts';
 import { type LabState, readLabState, writeLabState } from './state.ts';
 import { PhaseTimer } from './timings.ts';
-import { startUnbound, unboundConfigFile, unboundControl } from './unbound.ts';
+import { sharedResolver, startUnbound, type UnboundInstance, unboundConfigFile, unboundControl } from './unbound.ts';
 
 export type Log = (line: string) => void;
 
@@ -26,7 +26,7 @@ export async function startLab(log: Log): Promise<LabState> {
   }
   await timer.time('packages', () => ensurePackages(log));
   const serial = Math.floor(Date.now() / 1000);
-  const built = await timer.time('zones', () => buildZones(serial, new Date()));
+  const built = await timer.time('zones', () => buildZones(serial, new Date(), { force: true }));
   writeTrustAnchors(built.rootKsk, built.rootDs);
   const instances = nsdInstances(built.zones);
   const processes: LabProcess[] = [];
@@ -80,7 +80,9 @@ export interface LabHealth {
 export async function labHealth(): Promise<LabHealth> {
   const state = readLabState();
   if (!state) return { healthy: false, problems: ['no run/lab.json: the lab is not running'] };
-  const problems = state.processes.filter((p) => !isRunning(p)).map((p) => `${p.name} (pid ${p.pid}) is not running`);
+  const problems = state.processes
+    .filter((p) => !p.name.startsWith('resolver-') && !isRunning(p))
+    .map((p) => `${p.name} (pid ${p.pid}) is not running`);
   try {
     const answer = await probe(state.resolver.address, 'test', 'SOA', { timeoutMs: 1500 });
     if (!answer.ad) problems.push(`unbound answers test. SOA ${answer.rcode} without AD`);
@@ -95,12 +97,12 @@ export async function labHealth(): Promise<LabHealth> {
  * the result: SIGHUP where the zone set is unchanged, a restart where zones were added or removed. Returns when every
  * zone's new serial is visible on its servers.
  */
-export async function rebuildLab(): Promise<LabState> {
+export async function rebuildLab(options: { force: boolean } = { force: false }): Promise<LabState> {
   return withLabLock(async () => {
     const state = readLabState();
     if (!state) throw new Error('the lab is not running (no run/lab.json)');
     const serial = Math.max(Math.floor(Date.now() / 1000), state.serial + 1);
-    const built = await buildZones(serial, new Date());
+    const built = await buildZones(serial, new Date(), options);
     writeTrustAnchors(built.rootKsk, built.rootDs);
     const instances = nsdInstances(built.zones);
     for (const instance of instances) {
@@ -115,7 +117,8 @@ export async function rebuildLab(): Promise<LabState> {
         state.processes[state.processes.indexOf(proc)] = await startNsd(instance);
       }
     }
-    await Promise.all(built.zones.map((zone) => waitForSerial(zone, serial)));
+    const rebuilt = built.zones.filter((zone) => zone.serial === serial);
+    await Promise.all(rebuilt.map((zone) => waitForSerial(zone, serial)));
     state.serial = serial;
     state.zones = built.zones;
     state.authoritative = describeInstances(instances);
@@ -133,11 +136,14 @@ async function waitForSerial(zone: BuiltZone, serial: number, timeoutMs = 10_000
   const deadline = Date.now() + timeoutMs;
   for (const ns of servers) {
     const wanted = ns.role === 'stale' ? serial - 1 : serial;
+    // NSD's old server process may answer for a moment after a reload: require the new serial several times in a row.
+    let streak = 0;
     for (;;) {
       const seen = await probe(ns.address, zone.name, 'SOA', { recursive: false, timeoutMs: 500 })
         .then((a) => a.answers.find((r) => r.type === 'SOA'))
         .catch(() => undefined);
-      if (seen && seen.type === 'SOA' && seen.data.serial === wanted) break;
+      streak = seen && seen.type === 'SOA' && seen.data.serial === wanted ? streak + 1 : 0;
+      if (streak >= 5) break;
       if (Date.now() > deadline)
         throw new Error(`${ns.address} still does not serve ${zone.name} with serial ${wanted}`);
       await sleep(25);
@@ -146,9 +152,9 @@ async function waitForSerial(zone: BuiltZone, serial: number, timeoutMs = 10_000
 }
 
 /** Empties Unbound's caches (everything at or below `zone`, plus bogus, negative and infrastructure data). */
-export async function flushResolver(zone = '.'): Promise<void> {
-  await unboundControl('flush_zone', zone);
-  await unboundControl('flush_bogus');
-  await unboundControl('flush_negative');
-  await unboundControl('flush_infra', 'all');
+export async function flushResolver(zone = '.', instance: UnboundInstance = sharedResolver): Promise<void> {
+  await unboundControl(instance, 'flush_zone', zone);
+  await unboundControl(instance, 'flush_bogus');
+  await unboundControl(instance, 'flush_negative');
+  await unboundControl(instance, 'flush_infra', 'all');
 }

@@ -10,6 +10,7 @@ export const labJsonFile = join(runDir, 'lab.json');
 export const lockDir = join(runDir, 'lock');
 export const keysDir = join(runDir, 'keys');
 export const overridesDir = join(runDir, 'overrides');
+export const buildCacheDir = join(runDir, 'build-cache');
 export const signedZonesDir = join(runDir, 'zones');
 export const staleZonesDir = join(runDir, 'zones-stale');
 export const certsDir = join(runDir, 'certs');

@@ -22,7 +22,7 @@ export async function acquireLab(log: Log, options: { persistent: boolean }): Pr
       if (!sameCode) log('the running lab was started by older lab code; restart it when its users are done');
       if (state.sourcesDigest !== sourcesDigest() || Date.now() / 1000 - state.serial > 600) {
         log('zone sources changed or signatures are older than 10 minutes: re-signing the running lab');
-        await rebuildLab();
+        await rebuildLab({ force: true });
       }
       log(`joining the running lab (started ${state.startedAt})`);
     } else {

@@ -13,14 +13,28 @@ export interface SignatureWindow {
 
 const day = 86400;
 
-/** RRSIG validity from the directives: default one hour ago to 30 days later, like dnssec-signzone's own default. */
+/**
+ * RRSIG validity from the directives: by default one hour ago to 30 days later, like dnssec-signzone's own default.
+ * Unbound tolerates clock skew of 10 % of the signature span (at least 1 h, at most 1 day), so a span of 30 days
+ * would keep `expire=-1d` valid for Unbound. Signatures that are expired or not yet valid on purpose therefore get a
+ * 10-hour span: Unbound's tolerance drops to 1 hour and the scenario is unambiguous for every validator.
+ */
 export function signatureWindow(d: Pick<ZoneDirectives, 'expire' | 'inception'>, now: Date): SignatureWindow {
-  const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-  let inception = at(d.inception ?? -3600);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const at = (seconds: number) => new Date((nowSeconds + seconds) * 1000);
+  const inception = at(d.inception ?? -3600);
   const expiration = d.expire !== undefined ? at(d.expire) : new Date(inception.getTime() + 30 * day * 1000);
-  if (expiration <= inception) inception = new Date(expiration.getTime() - 30 * day * 1000);
+  const brokenOnPurpose = expiration.getTime() <= now.getTime() || inception.getTime() > now.getTime();
+  if (brokenOnPurpose && d.expire !== undefined && d.inception === undefined)
+    return { inception: new Date(expiration.getTime() - brokenSpan * 1000), expiration };
+  if (brokenOnPurpose && d.expire === undefined)
+    return { inception, expiration: new Date(inception.getTime() + brokenSpan * 1000) };
+  if (expiration <= inception)
+    throw new Error(`the RRSIG expiration ${expiration.toISOString()} is not after the inception`);
   return { inception, expiration };
 }
+
+const brokenSpan = 10 * 3600;
 
 function signzoneTime(date: Date): string {
   return date

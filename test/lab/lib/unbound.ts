@@ -6,30 +6,39 @@ import { probe } from './dns-probe.ts';
 import { exec, sleep } from './exec.ts';
 import { serverDir, trustAnchorDsFile } from './paths.ts';
 
-export const unboundDir = serverDir('unbound');
-export const unboundConfigFile = join(unboundDir, 'unbound.conf');
-export const unboundControlSocket = join(unboundDir, 'control.sock');
+export interface UnboundInstance {
+  name: string;
+  address: string;
+}
+
+export const sharedResolver: UnboundInstance = { name: 'unbound', address: resolverAddress };
+export const unboundConfigFile = configFileOf(sharedResolver);
+
+export function configFileOf(instance: UnboundInstance): string {
+  return join(serverDir(instance.name), 'unbound.conf');
+}
 
 /**
  * A validating resolver that trusts only the lab's private root. `test.` is blocked by Unbound's default local
  * zones, hence `nodefault`; 127.0.0.0/8 servers need `do-not-query-localhost: no`. Caches are small and short so
  * tests see zone changes quickly; tests that mutate zones flush explicitly anyway.
  */
-export function unboundConfig(): string {
+export function unboundConfig(instance: UnboundInstance): string {
+  const dir = serverDir(instance.name);
   return `server:
-  interface: ${resolverAddress}
+  interface: ${instance.address}
   port: ${dnsPort}
   do-ip4: yes
   do-ip6: no
   do-udp: yes
   do-tcp: yes
   so-reuseport: no
-  outgoing-interface: ${resolverAddress}
+  outgoing-interface: ${instance.address}
   access-control: 127.0.0.0/8 allow
   username: ""
   chroot: ""
-  directory: "${unboundDir}"
-  pidfile: "${join(unboundDir, 'unbound.pid')}"
+  directory: "${dir}"
+  pidfile: "${join(dir, 'unbound.pid')}"
   use-syslog: no
   logfile: ""
   log-time-ascii: yes
@@ -37,7 +46,7 @@ export function unboundConfig(): string {
   val-log-level: 2
   num-threads: 1
   module-config: "validator iterator"
-  root-hints: "${join(unboundDir, 'root.hints')}"
+  root-hints: "${join(dir, 'root.hints')}"
   trust-anchor-file: "${trustAnchorDsFile}"
   do-not-query-localhost: no
   local-zone: "test." nodefault
@@ -53,7 +62,7 @@ export function unboundConfig(): string {
   infra-host-ttl: 60
 remote-control:
   control-enable: yes
-  control-interface: "${unboundControlSocket}"
+  control-interface: "${join(dir, 'control.sock')}"
   control-use-cert: no
 `;
 }
@@ -62,29 +71,31 @@ export function rootHints(): string {
   return `.\t3600000\tIN\tNS\t${authoritative.root.nsName}\n${authoritative.root.nsName}\t3600000\tIN\tA\t${authoritative.root.address}\n`;
 }
 
-export async function startUnbound(): Promise<LabProcess> {
-  mkdirSync(unboundDir, { recursive: true });
-  writeFileSync(unboundConfigFile, unboundConfig());
-  writeFileSync(join(unboundDir, 'root.hints'), rootHints());
-  await exec('unbound-checkconf', [unboundConfigFile]);
+export async function startUnbound(instance: UnboundInstance = sharedResolver): Promise<LabProcess> {
+  const dir = serverDir(instance.name);
+  const configFile = configFileOf(instance);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(configFile, unboundConfig(instance));
+  writeFileSync(join(dir, 'root.hints'), rootHints());
+  await exec('unbound-checkconf', [configFile]);
   const proc = startDaemon(
-    'unbound',
+    instance.name,
     '/usr/sbin/unbound',
-    ['-d', '-c', unboundConfigFile],
-    join(unboundDir, 'unbound.log'),
-    join(unboundDir, 'lab.pid'),
+    ['-d', '-c', configFile],
+    join(dir, 'unbound.log'),
+    join(dir, 'lab.pid'),
   );
-  await waitForValidatedAnswer(proc);
+  await waitForValidatedAnswer(proc, instance.address);
   return proc;
 }
 
 /** Waits until Unbound answers `test. SOA` with AD: the chain from the lab's root trust anchor validates. */
-export async function waitForValidatedAnswer(proc: LabProcess, timeoutMs = 15000): Promise<void> {
+export async function waitForValidatedAnswer(proc: LabProcess, address: string, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
     try {
-      const answer = await probe(resolverAddress, 'test', 'SOA', { timeoutMs: 1000 });
+      const answer = await probe(address, 'test', 'SOA', { timeoutMs: 250 });
       if (answer.rcode === 'NOERROR' && answer.ad) return;
       lastError = `test. SOA answered ${answer.rcode}${answer.ad ? '' : ' without AD'}`;
     } catch (error) {
@@ -97,7 +108,7 @@ export async function waitForValidatedAnswer(proc: LabProcess, timeoutMs = 15000
   );
 }
 
-export async function unboundControl(...args: string[]): Promise<string> {
-  const { stdout } = await exec('unbound-control', ['-c', unboundConfigFile, ...args]);
+export async function unboundControl(instance: UnboundInstance, ...args: string[]): Promise<string> {
+  const { stdout } = await exec('unbound-control', ['-c', configFileOf(instance), ...args]);
   return stdout;
 }
