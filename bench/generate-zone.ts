@@ -1,0 +1,32 @@
+/**
+ * A lab zone with N generated mail domains under bench.test, shaped like a hoster's customer base: every domain
+ * uses the same two MX hosts and the same SPF include, a DMARC record and one DKIM selector; a few per hundred are
+ * broken the usual ways, so the bench exercises both the good and the failing paths.
+ */
+export const BENCH_ZONE = 'bench.test';
+
+export function benchDomain(index: number): string {
+  return `d${String(index).padStart(6, '0')}.${BENCH_ZONE}`;
+}
+
+export function benchZoneText(count: number): string {
+  const lines = [
+    '; lab: sign=ecdsap256sha256',
+    'mx1 A 127.25.0.1',
+    'mx2 A 127.25.0.2',
+    '_spf TXT "v=spf1 ip4:127.25.0.0/24 -all"',
+    '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@bench.test"',
+  ];
+  const key = 'MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=';
+  for (let index = 1; index <= count; index++) {
+    const label = benchDomain(index).slice(0, -(BENCH_ZONE.length + 1));
+    lines.push(`${label} MX 10 mx1`, `${label} MX 20 mx2`);
+    const variant = index % 100;
+    if (variant === 1) lines.push(`${label} TXT "v=spf1 include:_spf.bench.test ~all"`);
+    else if (variant === 2) lines.push(`${label} TXT "v=spf1 +all"`);
+    else lines.push(`${label} TXT "v=spf1 include:_spf.bench.test -all"`);
+    lines.push(`_dmarc.${label} TXT "v=DMARC1; p=${variant === 3 ? 'none' : 'reject'}; rua=mailto:dmarc@bench.test"`);
+    if (variant !== 4) lines.push(`s1._domainkey.${label} TXT "v=DKIM1; k=ed25519; p=${key.slice(16)}"`);
+  }
+  return `${lines.join('\n')}\n`;
+}
