@@ -19,6 +19,11 @@ export interface TransportOptions {
   certificateFailDays: number;
   /** dane.rollover warns when the certificate expires within this many days and no next key is published. */
   rolloverWarnDays: number;
+  /**
+   * Who judges the DNSSEC status of TLSA RRsets: our own validator (src/dns/dnssec/, default) or the resolver's AD
+   * bit (`resolver-ad`: for unit tests with an in-memory DNS, and as a fallback).
+   */
+  tlsaSecurity: 'validator' | 'resolver-ad';
   /** HTTPS port for MTA-STS policy fetches (443; tests override). */
   httpsPort: number;
   /** Largest MTA-STS policy we read (RFC 8461 suggests 64 KiB). */
@@ -34,6 +39,7 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
   certificateWarnDays: 14,
   certificateFailDays: 2,
   rolloverWarnDays: 30,
+  tlsaSecurity: 'validator',
   httpsPort: 443,
   mtaStsMaxBytes: 64 * 1024,
 };

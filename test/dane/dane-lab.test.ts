@@ -1,6 +1,6 @@
 /**
  * DANE through the real lab: zones signed by the lab's tools, served by NSD, validated by Unbound, read by our
- * resolver; the SMTP side is an in-process server on 127.0.0.1 (the lab's Postfix listeners come later).
+ * resolver and judged by our own DNSSEC validator (Unbound's AD bit kept as second opinion); the SMTP side is an in-process server on 127.0.0.1 (the lab's Postfix listeners come later).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver } from '../../src/dns/resolver.ts';
@@ -85,7 +85,11 @@ async function daneOf(domain: string): Promise<Record<string, Finding>> {
 describe('dane monitor through the lab resolver', () => {
   it('signed current + next key: ok everywhere', async () => {
     const f = await daneOf(`good.${SIGNED}`);
-    expect(f['dane.tlsa']).toMatchObject({ status: 'ok', evidence: expect.objectContaining({ security: 'secure' }) });
+    // our validator says secure, and Unbound's AD bit (the second opinion) agrees
+    expect(f['dane.tlsa']).toMatchObject({
+      status: 'ok',
+      evidence: expect.objectContaining({ security: 'secure', resolverAd: true }),
+    });
     expect(f['dane.match']?.status).toBe('ok');
     expect(f['dane.rollover']?.status).toBe('ok');
   });
@@ -114,6 +118,7 @@ describe('dane monitor through the lab resolver', () => {
   it('TLSA RRset without signatures (bogus, Unbound SERVFAIL): fail', async () => {
     const f = await daneOf(`bogus.${SIGNED}`);
     expect(f['dane.tlsa']?.status).toBe('fail');
+    expect(f['dane.tlsa']?.summary).toMatch(/bogus/);
   });
 
   it('no TLSA: info', async () => {
@@ -124,5 +129,6 @@ describe('dane monitor through the lab resolver', () => {
     const f = await daneOf(UNSIGNED);
     expect(f['dane.tlsa']?.status).toBe('warn');
     expect(f['dane.tlsa']?.summary).toMatch(/not DNSSEC-signed/);
+    expect(f['dane.tlsa']?.evidence).toMatchObject({ security: 'insecure', resolverAd: false });
   });
 });

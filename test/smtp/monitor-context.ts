@@ -16,7 +16,7 @@ export function testContext(
     timeoutMs: 2000,
     ehloName: 'probe.mailwarden.test',
     ...rest,
-    transport: { retryDelayMs: 50, bannerTimeoutMs: 2000, ...rest.transport },
+    transport: { retryDelayMs: 50, bannerTimeoutMs: 2000, tlsaSecurity: 'resolver-ad', ...rest.transport },
   };
   return {
     dns,

@@ -15,14 +15,8 @@ export function tlsaFinding(host: MxTarget, lookup: TlsaLookup, falseNx: boolean
     return {
       ...base,
       status: 'fail',
-      summary: `TLSA lookup for ${lookup.owner} fails (${lookup.error.kind}): DANE senders defer all mail to ${host.host}`,
-      evidence: {
-        owner: lookup.owner,
-        error: lookup.error.kind,
-        detail: lookup.error.message,
-        ede: lookup.error.ede,
-        tried: lookup.tried,
-      },
+      summary: `TLSA lookup for ${lookup.owner} fails (${lookup.reason}): DANE senders defer all mail to ${host.host}`,
+      evidence: { owner: lookup.owner, reason: lookup.reason, detail: lookup.detail, tried: lookup.tried },
       fix: 'A bogus or unanswerable TLSA RRset blocks DANE senders: fix the zone signatures (or the server that does not answer), or remove the TLSA records cleanly.',
     };
   }
@@ -41,6 +35,7 @@ export function tlsaFinding(host: MxTarget, lookup: TlsaLookup, falseNx: boolean
     owner: lookup.owner,
     records,
     security: lookup.security,
+    resolverAd: lookup.resolverAd,
     usable: usable.length,
     unusable: lookup.records
       .filter((r) => tlsaUnusableReason(r) !== undefined)

@@ -1,26 +1,88 @@
+import { loadTrustAnchorFile } from '../../dns/dnssec/trust-anchors.ts';
+import { DnssecValidator } from '../../dns/dnssec/validator.ts';
 import { DnsError } from '../../dns/errors.ts';
-import type { DnsAnswer } from '../../dns/types.ts';
+import type { DnsRecord } from '../../dns/types.ts';
 import type { MxTarget } from '../../smtp/mx-targets.ts';
+import { transportOptions } from '../../smtp/settings.ts';
 import { parseTlsaRdata, type TlsaRecord } from '../../tls/tlsa.ts';
 import type { MonitorContext } from '../types.ts';
 
 /** DNSSEC status of an RRset as far as DANE cares. */
-export type RrsetSecurity = 'secure' | 'insecure' | 'bogus';
+export type RrsetSecurity = 'secure' | 'insecure';
+
+/** What a TLSA query yielded, judged: records, their security, or why there is no usable answer. */
+export type TlsaAnswer =
+  | { kind: 'answer'; records: DnsRecord[]; security: RrsetSecurity; resolverAd: boolean | undefined; detail?: string }
+  /** Bogus data, SERVFAIL or timeout: DANE senders defer mail. */
+  | { kind: 'failed'; reason: string; detail: string };
+
+async function validatorFor(context: MonitorContext): Promise<DnssecValidator> {
+  const file = context.options.trustAnchorFile;
+  const anchors = file
+    ? await context.shared.memo(`dnssec:anchor-file:${file}`, () => loadTrustAnchorFile(file))
+    : undefined;
+  return new DnssecValidator({
+    dns: context.dns,
+    ...(anchors ? { anchors } : {}),
+    now: () => context.now(),
+    memo: (key, work) => context.shared.memo(key, work),
+  });
+}
 
 /**
- * The DNSSEC status of a TLSA answer. For now it trusts the validating resolver's AD bit (queried with DO, without
- * CD): AD=1 secure, AD=0 insecure; a SERVFAIL (bogus or indeterminate) arrives as a DnsError and is mapped to bogus
- * by the caller. One function, so it can switch to our own validator (src/dns/dnssec/) when that can judge a name.
+ * The DNSSEC status of the TLSA RRset at `owner`. By default our own validator judges it (chain from the trust
+ * anchors, denial proofs); the resolver's AD bit is kept as a second opinion. With `tlsaSecurity: 'resolver-ad'`
+ * the validating resolver's AD bit decides (DO without CD: AD=1 secure, AD=0 insecure, SERVFAIL = bogus).
  */
-export function tlsaSecurity(answer: DnsAnswer): RrsetSecurity {
-  return answer.flags.ad ? 'secure' : 'insecure';
+export async function tlsaSecurity(context: MonitorContext, owner: string): Promise<TlsaAnswer> {
+  if (transportOptions(context.options).tlsaSecurity === 'resolver-ad') {
+    try {
+      const answer = await context.dns.query(owner, 'TLSA', { dnssec: true });
+      return {
+        kind: 'answer',
+        records: answer.answers,
+        security: answer.flags.ad ? 'secure' : 'insecure',
+        resolverAd: answer.flags.ad,
+      };
+    } catch (error) {
+      if (error instanceof DnsError) return { kind: 'failed', reason: error.kind, detail: error.message };
+      throw error;
+    }
+  }
+  const validator = await validatorFor(context);
+  const result = await validator.validate(owner, 'TLSA');
+  if (result.verdict === 'secure' || result.verdict === 'insecure') {
+    return {
+      kind: 'answer',
+      records: result.records,
+      security: result.verdict,
+      resolverAd: result.resolver?.ad,
+      detail: result.detail,
+    };
+  }
+  return {
+    kind: 'failed',
+    reason:
+      result.verdict === 'bogus'
+        ? `bogus (${result.reason ?? 'validation failed'})`
+        : (result.reason ?? 'indeterminate'),
+    detail: result.detail,
+  };
 }
 
 export type TlsaLookup =
-  | { kind: 'found'; owner: string; records: TlsaRecord[]; security: RrsetSecurity; ignored: number; tried: string[] }
+  | {
+      kind: 'found';
+      owner: string;
+      records: TlsaRecord[];
+      security: RrsetSecurity;
+      resolverAd: boolean | undefined;
+      ignored: number;
+      tried: string[];
+    }
   | { kind: 'absent'; tried: string[]; security: RrsetSecurity }
-  /** SERVFAIL or timeout on the TLSA query: senders that do DANE defer mail. */
-  | { kind: 'failed'; owner: string; error: DnsError; tried: string[] };
+  /** Bogus, SERVFAIL or timeout on the TLSA query: senders that do DANE defer mail. */
+  | { kind: 'failed'; owner: string; reason: string; detail: string; tried: string[] };
 
 export const tlsaOwner = (host: string) => `_25._tcp.${host}`;
 
@@ -36,15 +98,10 @@ export async function lookUpTlsa(context: MonitorContext, host: MxTarget): Promi
   for (const name of candidates) {
     const owner = tlsaOwner(name);
     tried.push(owner);
-    let answer: DnsAnswer;
-    try {
-      answer = await context.dns.query(owner, 'TLSA', { dnssec: true });
-    } catch (error) {
-      if (error instanceof DnsError) return { kind: 'failed', owner, error, tried };
-      throw error;
-    }
-    lastSecurity = tlsaSecurity(answer);
-    const rdatas = answer.answers.filter((r) => r.type === 'TLSA');
+    const answer = await tlsaSecurity(context, owner);
+    if (answer.kind === 'failed') return { kind: 'failed', owner, reason: answer.reason, detail: answer.detail, tried };
+    lastSecurity = answer.security;
+    const rdatas = answer.records.filter((r) => r.type === 'TLSA');
     if (rdatas.length === 0) continue;
     const records: TlsaRecord[] = [];
     let ignored = 0;
@@ -53,7 +110,7 @@ export async function lookUpTlsa(context: MonitorContext, host: MxTarget): Promi
       if (parsed) records.push(parsed);
       else ignored++;
     }
-    return { kind: 'found', owner, records, security: lastSecurity, ignored, tried };
+    return { kind: 'found', owner, records, security: lastSecurity, resolverAd: answer.resolverAd, ignored, tried };
   }
   return { kind: 'absent', tried, security: lastSecurity };
 }
