@@ -5,9 +5,24 @@ import type { Notice, OutboxEntry } from '../state/types.ts';
 import { type Channel, scrub } from './channel.ts';
 import { buildDigest } from './digest.ts';
 
-/** Retry delays: 30 s, 1 min, 2 min, … capped at 1 h. An entry is never dropped for failing. */
-export function backoffMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+export interface RetryPolicy {
+  /** Delay after the first failure; doubles with each further failure. */
+  initialMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { initialMs: 30_000, maxMs: 3_600_000 };
+
+/** Retry delays: 30 s, 1 min, 2 min, … capped at 1 h (by default). An entry is never dropped for failing. */
+export function backoffMs(attempts: number, policy: RetryPolicy = DEFAULT_RETRY): number {
+  return Math.min(policy.initialMs * 2 ** Math.max(0, attempts - 1), policy.maxMs);
+}
+
+/** What happened to one delivery attempt, for metrics. */
+export interface DeliveryEvent {
+  channel: string;
+  route: string;
+  ok: boolean;
 }
 
 export function outboxId(route: string, channel: string, notices: readonly Notice[]): string {
@@ -33,15 +48,28 @@ export class Outbox {
   readonly #logger: Logger;
   #channels: Map<string, Channel>;
   #draining = false;
+  #retry: RetryPolicy;
+  readonly #onDelivery: ((event: DeliveryEvent) => void) | undefined;
 
-  constructor(store: StateStore, channels: Map<string, Channel>, logger: Logger) {
+  constructor(
+    store: StateStore,
+    channels: Map<string, Channel>,
+    logger: Logger,
+    options: { retry?: RetryPolicy; onDelivery?: (event: DeliveryEvent) => void } = {},
+  ) {
     this.#store = store;
     this.#channels = channels;
     this.#logger = logger;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#onDelivery = options.onDelivery;
   }
 
   setChannels(channels: Map<string, Channel>): void {
     this.#channels = channels;
+  }
+
+  setRetry(retry: RetryPolicy): void {
+    this.#retry = retry;
   }
 
   enqueue(route: string, channels: readonly string[], notices: readonly Notice[], now: Date): OutboxEntry[] {
@@ -101,6 +129,7 @@ export class Outbox {
       this.#store.removeOutbox(entry.id);
       this.#store.markDelivered(entry.id, new Date().toISOString());
       await this.#store.flush();
+      this.#onDelivery?.({ channel: entry.channel, route: entry.route, ok: true });
       this.#logger.info(
         { channel: entry.channel, route: entry.route, id: entry.id, notices: entry.notices.length, attempts },
         'alert delivered',
@@ -108,8 +137,9 @@ export class Outbox {
       return true;
     } catch (error) {
       const message = scrub(error instanceof Error ? error.message : String(error), channel?.secrets() ?? []);
-      const nextAttemptAt = new Date(now.getTime() + backoffMs(attempts)).toISOString();
+      const nextAttemptAt = new Date(now.getTime() + backoffMs(attempts, this.#retry)).toISOString();
       this.#store.putOutbox({ ...entry, attempts, nextAttemptAt, lastError: message });
+      this.#onDelivery?.({ channel: entry.channel, route: entry.route, ok: false });
       this.#logger.warn(
         { channel: entry.channel, route: entry.route, id: entry.id, attempts, nextAttemptAt, error: message },
         'alert delivery failed; will retry',

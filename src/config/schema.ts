@@ -25,6 +25,56 @@ function duration(defaultValue: string) {
     });
 }
 
+/** A duration with no default: absent means "the component's own default". */
+const optionalDuration = z
+  .string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 1h or 1d, got "${text}"` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .optional();
+
+/** Thresholds of the dnssec.* checks (defaults in src/monitors/dnssec/settings.ts). */
+const dnssecThresholds = z
+  .strictObject({
+    expiryWarn: optionalDuration,
+    expiryWarnFraction: z.number().gt(0).lt(1).optional(),
+    expiryFail: optionalDuration,
+    staleAfter: optionalDuration,
+    clockSkew: optionalDuration,
+    maxNsec3Iterations: z.number().int().min(0).max(65535).optional(),
+  })
+  .prefault({});
+
+/** STARTTLS/DANE/MTA-STS knobs (defaults in src/smtp/settings.ts). */
+const transportSettings = z
+  .strictObject({
+    smtpPort: z.number().int().min(1).max(65535).optional(),
+    bannerTimeout: optionalDuration,
+    retryDelay: optionalDuration,
+    connectionsPerAddress: z.number().int().min(1).max(100).optional(),
+    legacyTls: z.boolean().optional(),
+    certificateWarnDays: z.number().min(0).optional(),
+    certificateFailDays: z.number().min(0).optional(),
+    rolloverWarnDays: z.number().min(0).optional(),
+    httpsPort: z.number().int().min(1).max(65535).optional(),
+    mtaStsMaxBytes: z.number().int().min(1024).optional(),
+  })
+  .prefault({});
+
+/** `127.0.0.1:9110`, `[::1]:9110`: the HTTP listener's address. An IP is required, so nothing binds by accident. */
+const listenAddress = z.string().refine(
+  (text) => {
+    const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
+    return match !== null && isIP(match[1]!) !== 0 && Number(match[2]) >= 0 && Number(match[2]) <= 65535;
+  },
+  { message: 'expected IP:PORT, e.g. 127.0.0.1:9110 (0.0.0.0:9110 exposes it on every interface)' },
+);
+
 const hostPort = z.string().refine(
   (text) => {
     const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(text);
@@ -141,6 +191,8 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           timeout: duration('10s'),
           dkimSelectors: z.array(z.string().min(1)).default([]),
           severity: severityOverrides,
+          dnssec: dnssecThresholds,
+          transport: transportSettings,
         })
         .prefault({}),
       schedule: z
@@ -168,6 +220,9 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           /** Fraction of a batch (of at least resolverMinBatch domains) that may error before the resolver is blamed. */
           resolverErrorRatio: z.number().gt(0).max(1).default(0.5),
           resolverMinBatch: z.number().int().min(1).default(5),
+          /** First retry delay of a failed delivery; doubles per attempt up to retryBackoffMax. */
+          retryBackoff: duration('30s'),
+          retryBackoffMax: duration('1h'),
         })
         .prefault({}),
       state: z
@@ -180,7 +235,8 @@ export function createConfigSchema(environment: SchemaEnvironment) {
       log: z
         .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
         .prefault({}),
-      http: z.strictObject({ listen: z.string().optional() }).prefault({}),
+      /** Optional HTTP listener (/metrics, /healthz, /api): off unless `listen` is set. */
+      http: z.strictObject({ listen: listenAddress.optional() }).prefault({}),
       channels: z
         .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel name of letters, digits, _ and -'), channel)
         .default({}),

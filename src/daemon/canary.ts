@@ -1,28 +1,38 @@
+import { checkDnssecSupport } from '../dns/resolver-health.ts';
 import type { DnsClient } from '../dns/types.ts';
 
 export interface CanaryResult {
   healthy: boolean;
-  /** What failed, for the resolver alert (no secrets: names and error kinds). */
+  /** What failed, for the resolver alert (no secrets: names, rcodes and error kinds). */
   detail: string;
 }
 
 /**
- * Asks the resolver for names that always resolve (default: the root SOA). Any answer, even NXDOMAIN, proves the
- * resolver works; healthy if at least one canary answers. Use an uncached client so a dead resolver is noticed.
+ * Asks the resolver for names that always exist (default: the root SOA) and checks that it passes DNSSEC data
+ * (the root DNSKEY with its RRSIG, asked with DO). A canary counts when it answers NOERROR — a resolver that says
+ * NXDOMAIN or REFUSED for the root is lying or filtered, and every domain would look broken through it. Healthy when
+ * at least one canary answers and DNSSEC data comes through; otherwise the daemon holds per-domain alerts and sends
+ * one about the resolver. Use an uncached client so a dead resolver is noticed.
  */
 export async function checkCanaries(dns: DnsClient, names: readonly string[]): Promise<CanaryResult> {
   const failures: string[] = [];
   const results = await Promise.all(
     names.map(async (name) => {
       try {
-        await dns.query(name === '.' ? '' : name, 'SOA');
-        return true;
+        const answer = await dns.query(name === '.' ? '' : name, 'SOA');
+        const rootWithoutSoa = name === '.' && !answer.answers.some((record) => record.type === 'SOA');
+        if (answer.rcode === 'NOERROR' && !rootWithoutSoa) return true;
+        const what = answer.rcode === 'NOERROR' ? 'NOERROR without SOA' : answer.rcode;
+        failures.push(`${name}: ${what} from ${answer.server}`);
+        return false;
       } catch (error) {
         failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
         return false;
       }
     }),
   );
-  const healthy = results.some(Boolean);
-  return { healthy, detail: healthy ? '' : `canary queries failed: ${failures.join('; ')}` };
+  if (!results.some(Boolean)) return { healthy: false, detail: `canary queries failed: ${failures.join('; ')}` };
+  const dnssec = await checkDnssecSupport(dns);
+  if (!dnssec.ok) return { healthy: false, detail: dnssec.problem?.message ?? 'the resolver fails the DNSSEC probe' };
+  return { healthy: true, detail: '' };
 }

@@ -1,21 +1,22 @@
 import type { Logger } from 'pino';
 import type { Channel } from '../alerts/channel.ts';
 import { createChannels } from '../alerts/create-channels.ts';
-import { Outbox } from '../alerts/outbox.ts';
+import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
 import { routeNotices } from '../alerts/routing.ts';
 import { checkDomains } from '../check/check-domain.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import { createResolver } from '../dns/resolver.ts';
 import type { DnsClient } from '../dns/types.ts';
-import type { Status } from '../model.ts';
+import type { Change, DomainReport, Status } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import { RunShared } from '../monitors/run-shared.ts';
-import { DEFAULT_CHECK_OPTIONS, type Monitor, type MonitorContext } from '../monitors/types.ts';
+import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard, type TargetGuard } from '../net/target-guard.ts';
 import { type AlertSettings, evaluate } from '../state/diff.ts';
 import type { StateStore } from '../state/store.ts';
 import type { HistoryEntry, Notice } from '../state/types.ts';
 import { checkCanaries } from './canary.ts';
+import { checkOptionsFor } from './check-options.ts';
 import { DueQueue } from './due-queue.ts';
 import { historyEntryFor, noticeFor, resolverNotice } from './notices.ts';
 import { applySeverity } from './severity.ts';
@@ -34,6 +35,24 @@ export interface DaemonOptions {
   canaryDns?: DnsClient;
   guard?: TargetGuard;
   channels?: Map<string, Channel>;
+  /** Told about every batch and delivery (metrics). */
+  observer?: DaemonObserver;
+}
+
+export interface DaemonObserver {
+  batchFinished?(batch: { reports: readonly DomainReport[]; changes: readonly Change[]; summary: BatchSummary }): void;
+  delivery?(event: DeliveryEvent): void;
+}
+
+/** What /healthz and /metrics need to know about the loop. */
+export interface DaemonStatus {
+  /** run() is looping and no stop was requested. */
+  running: boolean;
+  /** When the loop last started a tick (ISO 8601). */
+  lastTickAt?: string;
+  /** When the batch now running started, if one runs (ISO 8601). */
+  batchStartedAt?: string;
+  lastBatch?: BatchSummary & { finishedAt: string };
 }
 
 export interface BatchSummary {
@@ -67,6 +86,11 @@ export class Daemon {
   #guard!: TargetGuard;
   #outbox!: Outbox;
   #stopping = false;
+  #running = false;
+  #lastTickAt: Date | undefined;
+  #batchStartedAt: Date | undefined;
+  #lastBatch: DaemonStatus['lastBatch'];
+  readonly #observer: DaemonObserver | undefined;
   #wake: (() => void) | undefined;
 
   constructor(options: DaemonOptions) {
@@ -81,6 +105,7 @@ export class Daemon {
       guard: options.guard,
       channels: options.channels,
     };
+    this.#observer = options.observer;
     this.#apply(options.config);
   }
 
@@ -90,6 +115,24 @@ export class Daemon {
 
   get queue(): DueQueue {
     return this.#queue;
+  }
+
+  get store(): StateStore {
+    return this.#store;
+  }
+
+  /** The resolver the checks use (its statistics feed the metrics). */
+  get dns(): DnsClient {
+    return this.#dns;
+  }
+
+  status(): DaemonStatus {
+    return {
+      running: this.#running && !this.#stopping,
+      ...(this.#lastTickAt ? { lastTickAt: this.#lastTickAt.toISOString() } : {}),
+      ...(this.#batchStartedAt ? { batchStartedAt: this.#batchStartedAt.toISOString() } : {}),
+      ...(this.#lastBatch ? { lastBatch: this.#lastBatch } : {}),
+    };
   }
 
   #apply(config: Config): void {
@@ -103,8 +146,16 @@ export class Daemon {
       this.#injected.guard ??
       createTargetGuard({ allowPrivateTargets: config.checks.allowPrivateTargets, trusted: resolvers });
     const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger);
-    if (this.#outbox) this.#outbox.setChannels(channels);
-    else this.#outbox = new Outbox(this.#store, channels, this.#logger);
+    const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
+    if (this.#outbox) {
+      this.#outbox.setChannels(channels);
+      this.#outbox.setRetry(retry);
+    } else {
+      this.#outbox = new Outbox(this.#store, channels, this.#logger, {
+        retry,
+        onDelivery: (event) => this.#observer?.delivery?.(event),
+      });
+    }
   }
 
   /**
@@ -150,33 +201,29 @@ export class Daemon {
   }
 
   #context(domain: DomainConfig, shared: RunShared): MonitorContext {
-    const checks = this.#config.checks;
     return {
       dns: this.#dns,
       guard: this.#guard,
       shared,
       now: this.#now,
-      options: {
-        ...DEFAULT_CHECK_OPTIONS,
-        dkimSelectors: domain.dkimSelectors.length > 0 ? domain.dkimSelectors : checks.dkimSelectors,
-        spfSenderIps: domain.spfSenderIps,
-        ehloName: checks.ehloName,
-        allowPrivateTargets: checks.allowPrivateTargets,
-        timeoutMs: checks.timeout,
-        ...(this.#config.dns.trustAnchorFile ? { trustAnchorFile: this.#config.dns.trustAnchorFile } : {}),
-        ...(checks.caFile ? { caFile: checks.caFile } : {}),
-      },
+      options: checkOptionsFor(this.#config, domain),
     };
   }
 
   /** One step: deliver due alerts, then check one batch of due domains. Returns the batch summary, if any ran. */
   async tick(): Promise<BatchSummary | undefined> {
+    this.#lastTickAt = this.#now();
     await this.#outbox.deliverDue(this.#now());
     const due = this.#queue
       .popDue(this.#now().getTime(), this.#config.schedule.batchSize)
       .filter((d) => this.#domains.has(d));
     if (due.length === 0) return undefined;
-    return this.#runBatch(due);
+    this.#batchStartedAt = this.#now();
+    try {
+      return await this.#runBatch(due);
+    } finally {
+      this.#batchStartedAt = undefined;
+    }
   }
 
   async #runBatch(names: string[]): Promise<BatchSummary> {
@@ -235,6 +282,7 @@ export class Daemon {
     }
 
     let changeCount = 0;
+    const changes: Change[] = [];
     for (const [index, report] of reports.entries()) {
       const domain = domains[index]!;
       const previous = this.#store.domain(domain.name);
@@ -261,6 +309,7 @@ export class Daemon {
       this.#store.putDomain(state);
       this.#queue.schedule(domain.name, nextDue);
       changeCount += evaluation.changes.length;
+      changes.push(...evaluation.changes);
       for (const change of evaluation.changes) {
         history.push(historyEntryFor(change));
         if (change.kind === 'recovery' && !alerting.sendOnResolved) continue;
@@ -286,6 +335,8 @@ export class Daemon {
       resolverHealthy,
       durationMs: this.#now().getTime() - started.getTime(),
     };
+    this.#lastBatch = { ...summary, finishedAt: this.#now().toISOString() };
+    this.#observer?.batchFinished?.({ reports, changes, summary });
     const log = resolverHealthy ? this.#logger.info.bind(this.#logger) : this.#logger.warn.bind(this.#logger);
     log(
       { ...summary, queued: this.#queue.size, outbox: this.#store.outbox().length, dns: this.#dns.stats() },
@@ -297,6 +348,7 @@ export class Daemon {
   /** Runs until stop(): ticks, then sleeps until the next due domain or retry (at most a few seconds). */
   async run(): Promise<void> {
     this.schedule();
+    this.#running = true;
     while (!this.#stopping) {
       try {
         const summary = await this.tick();
@@ -307,6 +359,7 @@ export class Daemon {
       if (this.#stopping) break;
       await this.#sleep(this.#sleepMs());
     }
+    this.#running = false;
     await this.#store.flush();
   }
 

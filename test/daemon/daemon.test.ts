@@ -173,4 +173,44 @@ describe('confirmation, alerts and restarts', () => {
     expect(types.filter((t) => t === 'resolver-down')).toHaveLength(1);
     await h.store.close();
   });
+
+  it('treats a batch where most domains could not be checked at all as a broken resolver, even with a healthy canary', async () => {
+    const domains = ['a.example', 'b.example', 'c.example', 'd.example'];
+    const h = await harness(domains);
+    await advance(h, 60_000);
+    const checkAllAtOnce = async () => {
+      h.clock.now = Math.max(...domains.map((d) => h.daemon.queue.dueAt(d)!));
+      return h.daemon.tick();
+    };
+    for (const d of ['a.example', 'b.example', 'c.example']) h.statuses.set(d, 'error');
+    h.statuses.set('d.example', 'fail');
+    const held = await checkAllAtOnce();
+    expect(held).toMatchObject({ domains: 4, resolverHealthy: false, notices: 1 });
+    expect(h.channel.deliveries).toHaveLength(1);
+    const [notice] = h.channel.deliveries[0]!.notices;
+    expect(notice).toMatchObject({ type: 'resolver-down', detail: '3 of 4 domains could not be checked at all' });
+    // Nothing was learned from the held batch: no error counted, d.example's worse result not even pending.
+    expect(h.store.domain('a.example')!.findings['fake.policy|a.example']!.errorCount).toBe(0);
+    expect(h.store.domain('d.example')!.findings['fake.policy|d.example']!.pending).toBeUndefined();
+    // Retried after confirmDelay, not at the next interval.
+    expect(h.daemon.queue.dueAt('a.example')! - h.clock.now).toBe(180_000);
+
+    for (const d of domains) h.statuses.set(d, 'ok');
+    const recovered = await checkAllAtOnce();
+    expect(recovered).toMatchObject({ resolverHealthy: true });
+    expect(h.channel.deliveries.flatMap((d) => d.notices.map((n) => n.type))).toEqual(['resolver-down', 'resolver-up']);
+    await h.store.close();
+  });
+
+  it('does not blame the resolver when only a minority of the batch errors', async () => {
+    const domains = ['a.example', 'b.example', 'c.example', 'd.example'];
+    const h = await harness(domains);
+    await advance(h, 60_000);
+    h.statuses.set('a.example', 'error');
+    h.clock.now = Math.max(...domains.map((d) => h.daemon.queue.dueAt(d)!));
+    expect(await h.daemon.tick()).toMatchObject({ domains: 4, resolverHealthy: true, notices: 0 });
+    expect(h.store.domain('a.example')!.findings['fake.policy|a.example']!.errorCount).toBe(1);
+    expect(h.store.global().resolverDown).toBeUndefined();
+    await h.store.close();
+  });
 });

@@ -1,6 +1,6 @@
 import type { Channel, Delivery } from '../../src/alerts/channel.ts';
 import { DnsError } from '../../src/dns/errors.ts';
-import type { DnsAnswer, DnsClient, QueryStats } from '../../src/dns/types.ts';
+import type { DnsAnswer, DnsClient, DnsRecord, QueryStats } from '../../src/dns/types.ts';
 import type { Finding, Status } from '../../src/model.ts';
 import type { Monitor } from '../../src/monitors/types.ts';
 
@@ -35,13 +35,29 @@ const STATS: QueryStats = {
   errors: 0,
 };
 
+/** What the canary asks: the root SOA, and the root DNSKEY with its RRSIG (the resolver passes DNSSEC data). */
+function rootRecords(name: string, type: string): DnsRecord[] {
+  if (name !== '') return [];
+  const record = (recordType: string, data: unknown): DnsRecord => ({
+    name: '',
+    type: recordType,
+    class: 'IN',
+    ttl: 300,
+    data,
+    rdata: new Uint8Array(),
+  });
+  if (type === 'SOA') return [record('SOA', {})];
+  if (type === 'DNSKEY') return [record('DNSKEY', {}), record('RRSIG', { typeCovered: 'DNSKEY' })];
+  return [];
+}
+
 /** A DNS client for the canary: answers, or times out when `down.value` is true. */
 export function fakeDns(down: { value: boolean }): DnsClient {
   const answer = (name: string, type: string): DnsAnswer => ({
     question: { name, type, class: 'IN' },
     rcode: 'NOERROR',
     flags: { aa: false, tc: false, rd: true, ra: true, ad: false, cd: false },
-    answers: [],
+    answers: rootRecords(name, type),
     authorities: [],
     additionals: [],
     ede: [],
