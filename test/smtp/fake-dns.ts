@@ -39,9 +39,18 @@ function wire(type: string, data: unknown): Uint8Array {
 export class FakeDns implements DnsClient {
   readonly queries: string[] = [];
   readonly #zone: FakeZoneData;
+  readonly #byName = new Map<string, FakeRecord[]>();
+  /** Every owner name and every name above one (empty non-terminals exist too). */
+  readonly #existing = new Set<string>();
 
   constructor(zone: FakeZoneData) {
     this.#zone = zone;
+    for (const r of zone.records) {
+      const owner = norm(r.name);
+      this.#byName.set(owner, [...(this.#byName.get(owner) ?? []), r]);
+      const labels = owner.split('.');
+      for (let i = 0; i < labels.length; i++) this.#existing.add(labels.slice(i).join('.'));
+    }
   }
 
   async query(name: string, type: string): Promise<DnsAnswer> {
@@ -53,13 +62,13 @@ export class FakeDns implements DnsClient {
     const answers: DnsRecord[] = [];
     let current = qname;
     for (let hops = 0; hops < 8; hops++) {
-      const cname = this.#zone.records.find((r) => norm(r.name) === current && r.type === 'CNAME');
+      const cname = this.#byName.get(current)?.find((r) => r.type === 'CNAME');
       if (!cname || type === 'CNAME') break;
       answers.push(this.#record(cname));
       current = norm(String(cname.data));
     }
-    for (const r of this.#zone.records) if (norm(r.name) === current && r.type === type) answers.push(this.#record(r));
-    const exists = this.#zone.records.some((r) => norm(r.name) === current || norm(r.name).endsWith(`.${current}`));
+    for (const r of this.#byName.get(current) ?? []) if (r.type === type) answers.push(this.#record(r));
+    const exists = this.#existing.has(current);
     const falseNx = this.#zone.falseNxdomain?.includes(current) ?? false;
     const rcode = falseNx || (!exists && answers.length === 0) ? 'NXDOMAIN' : 'NOERROR';
     const ad = this.#zone.secure?.(current) ?? false;
