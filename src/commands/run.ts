@@ -3,6 +3,8 @@ import cron from 'node-cron';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
 import { createLogger } from '../daemon/logger.ts';
+import { DaemonMetrics } from '../http/metrics.ts';
+import { type HttpSurface, startHttpSurface } from '../http/server.ts';
 import { LowdbStore } from '../state/lowdb-store.ts';
 import { StateDamagedError } from '../state/store.ts';
 
@@ -55,13 +57,31 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const daemon = new Daemon({ config, store, logger });
+  const metrics = new DaemonMetrics();
+  const daemon = new Daemon({ config, store, logger, observer: metrics });
+  metrics.attach(daemon);
+  let http: HttpSurface | undefined;
+  if (config.http.listen !== undefined) {
+    try {
+      http = await startHttpSurface({ listen: config.http.listen, daemon, metrics, logger });
+    } catch (error) {
+      logger.fatal(
+        { listen: config.http.listen, error: error instanceof Error ? error.message : String(error) },
+        'cannot listen for HTTP (http.listen); is another mailwarden running?',
+      );
+      await store.close();
+      return 3;
+    }
+  }
   logger.info(
     {
       config: config.file,
       domains: config.domains.length,
       state: config.state.dir,
       interval: config.schedule.interval,
+      resolvers: config.dns.resolvers.length > 0 ? config.dns.resolvers : 'system',
+      channels: Object.keys(config.channels),
+      http: http ? `http://${http.address}/` : 'off',
     },
     'mailwarden started',
   );
@@ -88,6 +108,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     try {
       const next = loadConfigFile(values.config);
       for (const warning of next.warnings) logger.warn(warning);
+      if (next.http.listen !== daemon.config.http.listen)
+        logger.warn({ listen: next.http.listen ?? 'off' }, 'http.listen changes take effect at the next start');
+      const kept = new Set(next.domains.map((domain) => domain.name));
+      for (const domain of daemon.config.domains) if (!kept.has(domain.name)) metrics.forgetDomain(domain.name);
       daemon.reload(next);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -102,6 +126,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     await daemon.run();
   } finally {
     await compaction.stop();
+    await http?.close();
     process.off('SIGTERM', onStop);
     process.off('SIGINT', onStop);
     process.off('SIGHUP', onReload);

@@ -23,6 +23,13 @@ export class DueQueue {
     return this.#current.get(domain);
   }
 
+  /** How many domains are due at or before `time` (a scan: for metrics, not for the hot path). */
+  countDueBy(time: number): number {
+    let count = 0;
+    for (const due of this.#current.values()) if (due <= time) count++;
+    return count;
+  }
+
   /** The earliest due time, or undefined when empty. */
   peek(): number | undefined {
     this.#dropStale();
