@@ -1,5 +1,10 @@
 // Smoke tests of the lab itself, through real tools: dig and delv against the lab's Unbound and NSD.
 import { execFile } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { replaceZone, restoreZone, startPrivateResolver } from './lab/control.ts';
@@ -214,5 +219,164 @@ describe('changing the lab during a test', () => {
     } finally {
       await resolver.close();
     }
+  });
+});
+
+async function openssl(args: string[], input = 'QUIT\n'): Promise<string> {
+  return new Promise((resolve) => {
+    const child = execFile('openssl', args, { timeout: 10_000 }, (_error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}`),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+function smtpListener(personality: string) {
+  const listener = labInfo().smtp?.find((s) => s.personality === personality);
+  if (!listener) throw new Error(`no lab SMTP listener ${personality}`);
+  return listener;
+}
+
+function starttls(personality: string, name: string, extra: string[] = [], verifyName = true): Promise<string> {
+  const { address, port } = smtpListener(personality);
+  const args = ['s_client', '-connect', `${address}:${port}`, '-starttls', 'smtp', '-servername', name];
+  return openssl([...args, '-CAfile', labInfo().caFile!, ...(verifyName ? ['-verify_hostname', name] : []), ...extra]);
+}
+
+/** Reads what an SMTP server says within `ms` after connecting, and after an EHLO when it greeted us. */
+function converse(personality: string, ms: number): Promise<string> {
+  const { address, port } = smtpListener(personality);
+  return new Promise((resolve) => {
+    let said = '';
+    const socket = createConnection({ host: address, port });
+    socket.on('data', (chunk) => {
+      said += chunk.toString();
+      if (said.startsWith('220 ') && !said.includes('EHLO-SENT')) {
+        said += 'EHLO-SENT\n';
+        socket.write('EHLO probe.lab.invalid\r\n');
+      }
+    });
+    socket.on('error', () => {});
+    setTimeout(() => {
+      socket.end('QUIT\r\n');
+      resolve(said);
+    }, ms);
+  });
+}
+
+describe('lab SMTP listeners (Postfix personalities)', () => {
+  it('good: STARTTLS with a certificate that chains to the lab CA and names the MX host', async () => {
+    const out = await starttls('good', 'mx1.lab-signed.test');
+    expect(out).toContain('Verify return code: 0 (ok)');
+    expect(out).toContain('New, TLSv1.3,');
+  });
+
+  it('expired: the certificate is from the lab CA but expired', async () => {
+    expect(await starttls('expired', 'mx1.lab-signed.test')).toContain(
+      'Verify return code: 10 (certificate has expired)',
+    );
+  });
+
+  it('wrongname: the certificate does not name the MX host', async () => {
+    expect(await starttls('wrongname', 'mx1.lab-signed.test')).toContain('Verify return code: 62 (hostname mismatch)');
+  });
+
+  it('selfsigned: not from the lab CA', async () => {
+    expect(await starttls('selfsigned', 'mx1.lab-signed.test')).toContain(
+      'verify error:num=18:self-signed certificate',
+    );
+  });
+
+  it('notls: greets and answers EHLO without STARTTLS', async () => {
+    const said = await converse('notls', 1000);
+    expect(said).toMatch(/^220 /);
+    expect(said).toMatch(/250[- ]/);
+    expect(said).not.toContain('STARTTLS');
+  });
+
+  it('good: offers STARTTLS in its EHLO answer', async () => {
+    expect(await converse('good', 1000)).toContain('250-STARTTLS');
+  });
+
+  it('silent: accepts the connection and never sends a banner', async () => {
+    expect(await converse('silent', 1500)).toBe('');
+  });
+
+  it('legacy-only: TLS 1.0 works, TLS 1.2 does not', async () => {
+    const lowSecurity = ['-cipher', 'DEFAULT:@SECLEVEL=0'];
+    expect(await starttls('legacy-only', 'mx1.lab-signed.test', ['-tls1', ...lowSecurity])).toMatch(
+      /Protocol\s*: TLSv1\n/,
+    );
+    const modern = await starttls('legacy-only', 'mx1.lab-signed.test', ['-tls1_2']);
+    expect(modern).toContain('CONNECTED');
+    expect(modern).toContain('Cipher is (NONE)');
+  });
+
+  it('tlsa directive: the TLSA record matches the good certificate, as OpenSSL DANE verification confirms', async () => {
+    const tlsa = await dig('_25._tcp.mx1.lab-tlsa.test', 'TLSA');
+    expect(hasAd(tlsa)).toBe(true);
+    const records = [...tlsa.matchAll(/IN\s+TLSA\s+3 1 1 ([0-9A-F ]+)\n/g)].map((m) => m[1]!.replace(/ /g, ''));
+    expect(records).toHaveLength(2);
+    const cert = new X509Certificate(readFileSync(join(dirname(labInfo().caFile!), 'good.crt')));
+    const spkiSha256 = createHash('sha256')
+      .update(cert.publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+      .toUpperCase();
+    expect(records).toContain(spkiSha256);
+    const daneArgs = ['-dane_tlsa_domain', 'mx1.lab-tlsa.test', '-dane_ee_no_namechecks'];
+    const dane = await starttls(
+      'good',
+      'mx1.lab-tlsa.test',
+      [...daneArgs, ...records.flatMap((r) => ['-dane_tlsa_rrdata', `3 1 1 ${r}`])],
+      false,
+    );
+    expect(dane).toMatch(/Verification: OK/);
+    expect(dane).toMatch(/DANE TLSA 3 1 1 .* matched EE certificate/);
+  });
+});
+
+function httpsGet(hostname: string, path: string): Promise<{ status: number; location?: string; body: string }> {
+  const host = labInfo().https?.find((h) => h.hostname === hostname);
+  if (!host) throw new Error(`no lab HTTPS host ${hostname}`);
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      {
+        host: host.address,
+        port: host.port,
+        servername: hostname,
+        path,
+        headers: { host: hostname },
+        ca: readFileSync(labInfo().caFile!),
+      },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, location: response.headers.location, body }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('lab HTTPS (nginx vhosts from test/lab/www)', () => {
+  it('serves a policy file over TLS trusted through the lab CA', async () => {
+    const response = await httpsGet('mta-sts.lab-signed.test', '/.well-known/mta-sts.txt');
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('version: STSv1');
+  });
+
+  it('redirects where a .lab-redirect file says so', async () => {
+    const response = await httpsGet('redirect.lab-signed.test', '/.well-known/mta-sts.txt');
+    expect(response.status).toBe(301);
+    expect(response.location).toBe('https://mta-sts.lab-signed.test/.well-known/mta-sts.txt');
+  });
+
+  it('answers 404 for a file that is not there', async () => {
+    expect((await httpsGet('mta-sts.lab-signed.test', '/nothing')).status).toBe(404);
   });
 });

@@ -92,6 +92,24 @@ export async function buildZones(serial: number, now: Date, options: { force: bo
   return { zones: built, rootKsk, rootDs };
 }
 
+/**
+ * Owner names of A records per address, across every zone source: the lab's certificates name the hosts that the
+ * zones point at their listeners.
+ */
+export async function namesByAddress(): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  await mapLimit(collectSources(), 8, async (source) => {
+    const records = await canonicalRecords(source.text, fqdn(source.name), source.origin, join(runDir, 'work'));
+    for (const r of records) {
+      if (r.type !== 'A') continue;
+      const name = r.owner.replace(/\.$/, '');
+      result.set(r.rdata, [...(result.get(r.rdata) ?? []), name]);
+    }
+  });
+  for (const [address, names] of result) result.set(address, [...new Set(names)].sort());
+  return result;
+}
+
 function depth(name: string): number {
   return name === '.' ? 0 : name.split('.').length;
 }

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from './exec.ts';
 
@@ -39,14 +48,13 @@ export function startDaemon(
   }
 }
 
-/** True when the pid runs the expected program and is not a zombie. */
+/** True when the pid runs the expected program (its /proc exe link, so a recycled pid is never hit) and is alive. */
 export function isRunning(proc: Pick<LabProcess, 'pid' | 'program'>): boolean {
   try {
     const stat = readFileSync(`/proc/${proc.pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') return false;
-    const argv0 = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-    return argv0 === proc.program || argv0.endsWith(`/${proc.program.split('/').pop()}`);
+    return readlinkSync(`/proc/${proc.pid}/exe`) === realpathSync(proc.program);
   } catch {
     return false;
   }

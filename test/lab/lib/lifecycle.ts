@@ -2,14 +2,17 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dnsPort, resolverAddress } from './addresses.ts';
 import { writeTrustAnchors } from './anchors.ts';
-import { type BuiltZone, buildZones } from './build.ts';
+import { type BuiltZone, buildZones, namesByAddress } from './build.ts';
+import { caCertFile, makeCa, makeCerts } from './certs.ts';
 import { isRunning, type LabProcess, recordedProcesses, stopDaemon } from './daemon.ts';
 import { probe } from './dns-probe.ts';
 import { sleep } from './exec.ts';
+import { httpsCertSpecs, startNginx } from './https.ts';
 import { withLabLock } from './lock.ts';
 import { type NsdInstance, nsdInstances, startNsd } from './nsd.ts';
 import { ensurePackages } from './packages.ts';
 import { delvAnchorFile, labJsonFile, runDir, trustAnchorDnskeyFile, trustAnchorDsFile } from './paths.ts';
+import { smtpCertSpecs, smtpPersonalities, startPostfix, startSilentSmtp } from './smtp.ts';
 import { type LabState, readLabState, writeLabState } from './state.ts';
 import { PhaseTimer } from './timings.ts';
 import { sharedResolver, startUnbound, type UnboundInstance, unboundConfigFile, unboundControl } from './unbound.ts';
@@ -25,6 +28,11 @@ export async function startLab(log: Log): Promise<LabState> {
     if (entry !== 'users') rmSync(join(runDir, entry), { recursive: true, force: true });
   }
   await timer.time('packages', () => ensurePackages(log));
+  await timer.time('certs', async () => {
+    const names = await namesByAddress();
+    await makeCa();
+    await makeCerts([...smtpCertSpecs(names), ...httpsCertSpecs()]);
+  });
   const serial = Math.floor(Date.now() / 1000);
   const built = await timer.time('zones', () => buildZones(serial, new Date(), { force: true }));
   writeTrustAnchors(built.rootKsk, built.rootDs);
@@ -42,10 +50,32 @@ export async function startLab(log: Log): Promise<LabState> {
     serial,
     processes,
     timings: timer.phases,
+    caFile: caCertFile,
+    smtp: smtpPersonalities.map(({ personality, address, port, cert, description }) => ({
+      personality,
+      address,
+      port,
+      cert,
+      description,
+    })),
+  };
+  const started = async (name: string, start: () => Promise<LabProcess>) => {
+    processes.push(await timer.time(name, start));
   };
   try {
-    processes.push(...(await timer.time('nsd', () => Promise.all(instances.map(startNsd)))));
-    processes.push(await timer.time('unbound', startUnbound));
+    const dns = (async () => {
+      processes.push(...(await timer.time('nsd', () => Promise.all(instances.map(startNsd)))));
+      await started('unbound', () => startUnbound());
+    })();
+    const mail = Promise.all([started('postfix', startPostfix), started('silent-smtp', startSilentSmtp)]);
+    const web = timer.time('nginx', async () => {
+      const { proc, hosts } = await startNginx();
+      processes.push(proc);
+      state.https = hosts;
+    });
+    const results = await Promise.allSettled([dns, mail, web]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     for (const proc of processes) await stopDaemon(proc);
     throw error;

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 export const labDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const zonesSourceDir = join(labDir, 'zones');
 export const wwwSourceDir = join(labDir, 'www');
-export const runDir = join(labDir, 'run');
+/** MAILWARDEN_LAB_RUN_DIR moves it (e.g. to try lab changes without touching the lab others are using). */
+export const runDir = process.env.MAILWARDEN_LAB_RUN_DIR ?? join(labDir, 'run');
 export const labJsonFile = join(runDir, 'lab.json');
 export const lockDir = join(runDir, 'lock');
 export const keysDir = join(runDir, 'keys');
