@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { httpsSubnet } from './addresses.ts';
-import { type CertSpec, caCertFile } from './certs.ts';
-import { type LabProcess, logTail, startDaemon } from './daemon.ts';
+import { type CertSpec, caCertFile, makeCerts } from './certs.ts';
+import { type LabProcess, logTail, signalDaemon, startDaemon } from './daemon.ts';
 import { exec, sleep } from './exec.ts';
 import { certsDir, serverDir, wwwSourceDir } from './paths.ts';
 import type { HttpsHost } from './state.ts';
@@ -124,4 +124,24 @@ function handshakes(): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Picks up vhost directories added or changed since start: certificates for new names, a new config, and nginx's
+ * own graceful reload (SIGHUP to the master, by pid). Returns the vhost list for lab.json.
+ */
+export async function reloadNginx(proc: LabProcess): Promise<HttpsHost[]> {
+  const hosts = vhosts();
+  const missing = httpsCertSpecs().filter((spec) => !existsSync(join(certsDir, `${spec.name}.crt`)));
+  if (missing.length > 0) await makeCerts(missing);
+  const configFile = join(nginxDir, 'nginx.conf');
+  const before = readFileSync(configFile, 'utf8');
+  const after = nginxConf(hosts);
+  if (after !== before) {
+    writeFileSync(configFile, after);
+    await exec('/usr/sbin/nginx', ['-t', '-q', '-p', nginxDir, '-c', configFile]);
+    signalDaemon(proc, 'SIGHUP');
+    await sleep(300); // nginx starts new workers and lets the old ones finish: no readiness signal to wait for
+  }
+  return hosts.map(({ hostname, address, port, description }) => ({ hostname, address, port, description }));
 }

@@ -7,7 +7,7 @@ import { caCertFile, makeCa, makeCerts } from './certs.ts';
 import { isRunning, type LabProcess, recordedProcesses, stopDaemon } from './daemon.ts';
 import { probe } from './dns-probe.ts';
 import { sleep } from './exec.ts';
-import { httpsCertSpecs, startNginx } from './https.ts';
+import { httpsCertSpecs, reloadNginx, startNginx } from './https.ts';
 import { withLabLock } from './lock.ts';
 import { type NsdInstance, nsdInstances, startNsd } from './nsd.ts';
 import { ensurePackages } from './packages.ts';
@@ -149,6 +149,8 @@ export async function rebuildLab(options: { force: boolean } = { force: false })
     }
     const rebuilt = built.zones.filter((zone) => zone.serial === serial);
     await Promise.all(rebuilt.map((zone) => waitForSerial(zone, serial)));
+    const nginx = state.processes.find((p) => p.name === 'nginx');
+    if (nginx && isRunning(nginx)) state.https = await reloadNginx(nginx);
     state.serial = serial;
     state.zones = built.zones;
     state.authoritative = describeInstances(instances);
