@@ -238,7 +238,7 @@ async function buildOne(source: ZoneSource, serial: number, now: Date, childDele
     if (info.staleFile) writeAtomically(info.staleFile, stale);
     return { info, delegation, ds: [] };
   }
-  const keys = await ensureKeys(source.name, d.sign, d.bits);
+  const keys = await ensureKeys(source.name, d.sign, d.bits, d.ds === 'wrong');
   const window = signatureWindow(d, now);
   writeAtomically(info.file, await signZone(source.name, current, keys, d, window, 'current'));
   info.algorithm = d.sign;
@@ -254,8 +254,8 @@ async function buildOne(source: ZoneSource, serial: number, now: Date, childDele
     info.staleExpiration = staleWindow.expiration.toISOString();
   }
   let ds: Rr[] = [];
-  if (d.ds === 'normal') ds = await dsRecords(keys.ksk, d.dsDigests, defaultTtl);
-  if (d.ds === 'wrong') ds = await dsRecords(keys.unusedKsk, d.dsDigests, defaultTtl);
+  if (d.ds === 'normal') ds = dsRecords(keys.ksk, d.dsDigests, defaultTtl);
+  if (d.ds === 'wrong') ds = dsRecords(keys.unusedKsk!, d.dsDigests, defaultTtl);
   info.ds = ds.map(formatRr);
   return { info, delegation, ds, ksk: dnskeyRecord(keys.ksk, defaultTtl) };
 }

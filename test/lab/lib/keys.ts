@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec } from './exec.ts';
 import { keysDir } from './paths.ts';
-import { fqdn, parseRrLines, type Rr } from './records.ts';
+import { fqdn, type Rr } from './records.ts';
 import { type AlgorithmName, algorithms } from './zone-source.ts';
 
 /** The keys of one zone, made by BIND's dnssec-keygen. Paths are key-file bases (without `.key`/`.private`). */
@@ -12,7 +13,7 @@ export interface ZoneKeys {
   ksk: string;
   zsk: string;
   /** A KSK that never appears in the zone: its DS is the "DS matching no DNSKEY" of `ds=wrong`. */
-  unusedKsk: string;
+  unusedKsk?: string;
   kskTag: number;
 }
 
@@ -21,12 +22,18 @@ function keyDirFor(zone: string): string {
 }
 
 /** Reuses the zone's keys when they fit its directives (so a re-sign keeps the DS valid), else makes fresh ones. */
-export async function ensureKeys(zone: string, algorithm: AlgorithmName, bits: number | undefined): Promise<ZoneKeys> {
+export async function ensureKeys(
+  zone: string,
+  algorithm: AlgorithmName,
+  bits: number | undefined,
+  withUnusedKsk: boolean,
+): Promise<ZoneKeys> {
   const dir = keyDirFor(zone);
   const manifest = join(dir, 'keys.json');
+  let keys: ZoneKeys | undefined;
   if (existsSync(manifest)) {
-    const keys = JSON.parse(readFileSync(manifest, 'utf8')) as ZoneKeys;
-    if (keys.algorithm === algorithm && keys.bits === bits) return keys;
+    const stored = JSON.parse(readFileSync(manifest, 'utf8')) as ZoneKeys;
+    if (stored.algorithm === algorithm && stored.bits === bits) keys = stored;
   }
   mkdirSync(dir, { recursive: true });
   const make = async (ksk: boolean): Promise<string> => {
@@ -36,11 +43,17 @@ export async function ensureKeys(zone: string, algorithm: AlgorithmName, bits: n
     const { stdout } = await exec('dnssec-keygen', [...args, fqdn(zone)]);
     return join(dir, stdout.trim());
   };
-  const [ksk, zsk, unusedKsk] = await Promise.all([make(true), make(false), make(true)]);
-  const kskTag = Number(/\+(\d+)$/.exec(ksk)?.[1]);
-  const keys: ZoneKeys = { algorithm, bits, ksk, zsk, unusedKsk, kskTag };
+  if (!keys) {
+    const [ksk, zsk] = await Promise.all([make(true), make(false)]);
+    keys = { algorithm, bits, ksk, zsk, kskTag: keyTagOf(ksk) };
+  }
+  if (withUnusedKsk && !keys.unusedKsk) keys.unusedKsk = await make(true);
   writeFileSync(manifest, JSON.stringify(keys, null, 2));
   return keys;
+}
+
+function keyTagOf(keyBase: string): number {
+  return Number(/\+(\d+)$/.exec(keyBase)?.[1]);
 }
 
 /** The DNSKEY record of a key file, with a TTL. */
@@ -53,11 +66,28 @@ export function dnskeyRecord(keyBase: string, ttl: number): Rr {
   return { owner: (match[1] as string).toLowerCase(), ttl, type: 'DNSKEY', rdata: (match[2] as string).trim() };
 }
 
-export async function dsRecords(keyBase: string, digests: number[], ttl: number): Promise<Rr[]> {
-  const rrs: Rr[] = [];
-  for (const digest of digests) {
-    const { stdout } = await exec('dnssec-dsfromkey', ['-a', String(digest), '-T', String(ttl), `${keyBase}.key`]);
-    rrs.push(...parseRrLines(stdout));
-  }
-  return rrs;
+const digestAlgorithms: Record<number, string> = { 1: 'sha1', 2: 'sha256', 4: 'sha384' };
+
+/** DS records per RFC 4034 section 5.1.4: digest over the owner in wire form and the DNSKEY RDATA. */
+export function dsRecords(keyBase: string, digests: number[], ttl: number): Rr[] {
+  const dnskey = dnskeyRecord(keyBase, ttl);
+  const [flags, protocol, algorithm, ...key] = dnskey.rdata.split(/\s+/);
+  const rdata = Buffer.concat([
+    Buffer.from([Number(flags) >> 8, Number(flags) & 0xff, Number(protocol), Number(algorithm)]),
+    Buffer.from(key.join(''), 'base64'),
+  ]);
+  return digests.map((digest) => {
+    const hash = digestAlgorithms[digest];
+    if (!hash) throw new Error(`DS digest type ${digest} is not supported`);
+    const value = createHash(hash).update(ownerWire(dnskey.owner)).update(rdata).digest('hex').toUpperCase();
+    return { owner: dnskey.owner, ttl, type: 'DS', rdata: `${keyTagOf(keyBase)} ${algorithm} ${digest} ${value}` };
+  });
+}
+
+function ownerWire(owner: string): Buffer {
+  const labels = owner === '.' ? [] : owner.replace(/\.$/, '').split('.');
+  return Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')])),
+    Buffer.from([0]),
+  ]);
 }

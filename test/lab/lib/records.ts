@@ -48,6 +48,18 @@ export function parseRrLines(text: string): Rr[] {
  * parser, so the lab can add what is missing and delegate without a zone parser of its own.
  */
 export async function canonicalRecords(text: string, origin: string, where: string, workDir: string): Promise<Rr[]> {
+  const key = `${origin}\0${text}`;
+  const cached = parsed.get(key);
+  if (cached) return cached.map((r) => ({ ...r }));
+  const records = await parseWithLdns(text, origin, where, workDir);
+  parsed.set(key, records);
+  return records.map((r) => ({ ...r }));
+}
+
+/** Parsed zone texts of this process: a start parses every zone twice (certificate names, then the build). */
+const parsed = new Map<string, Rr[]>();
+
+async function parseWithLdns(text: string, origin: string, where: string, workDir: string): Promise<Rr[]> {
   try {
     mkdirSync(workDir, { recursive: true });
     const file = join(workDir, `${origin === '.' ? '_root' : origin}source`);
