@@ -21,35 +21,42 @@ export function missingPackages(): string[] {
   return requiredPackages.filter((p) => !existsSync(p.program)).map((p) => p.name);
 }
 
+/** What the lab must say or do about missing packages: nothing, install them (root), or tell the user exactly how. */
+export function packagePlan(missing: string[], isRoot: boolean): { action: 'none' | 'install' | 'fail'; text: string } {
+  if (missing.length === 0) return { action: 'none', text: '' };
+  const command = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (isRoot) return { action: 'install', text: command };
+  return {
+    action: 'fail',
+    text:
+      `the lab needs Debian packages that are missing: ${missing.join(', ')}.\n` +
+      'Install them as root (without starting their system services):\n' +
+      `  printf '#!/bin/sh\\nexit 101\\n' > ${policyRcD} && chmod +x ${policyRcD}\n` +
+      `  apt-get update && DEBIAN_FRONTEND=noninteractive ${command}`,
+  };
+}
+
 /**
- * Installs what is missing when we are root; otherwise fails with the exact command to run. Debian starts services
- * on install; a policy-rc.d that returns 101 stops that, so no system-wide nsd/unbound/postfix/nginx ever runs.
+ * Installs what is missing when we are root; otherwise fails with the exact commands. Debian starts services on
+ * install; a policy-rc.d that returns 101 stops that, so no system-wide nsd/unbound/postfix/nginx ever runs.
  */
 export async function ensurePackages(log: (line: string) => void): Promise<void> {
   const missing = missingPackages();
-  if (missing.length === 0) return;
-  const command = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `the lab needs Debian packages that are missing: ${missing.join(', ')}.\n` +
-        `Install them as root (without starting their system services):\n` +
-        `  printf '#!/bin/sh\\nexit 101\\n' > ${policyRcD} && chmod +x ${policyRcD}\n` +
-        `  apt-get update && DEBIAN_FRONTEND=noninteractive ${command}`,
-    );
-  }
+  const plan = packagePlan(missing, process.getuid?.() === 0);
+  if (plan.action === 'none') return;
+  if (plan.action === 'fail') throw new Error(plan.text);
   log(`installing missing packages: ${missing.join(' ')}`);
   if (!existsSync(policyRcD))
     writeFileSync(
       policyRcD,
       '#!/bin/sh\n# written by mailwarden test/lab: never start services on install\nexit 101\n',
-      { mode: 0o755 },
+      {
+        mode: 0o755,
+      },
     );
   await exec('sh', ['-c', "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections"]);
-  const env = 'DEBIAN_FRONTEND=noninteractive';
-  await exec('sh', [
-    '-c',
-    `apt-get update -q && ${env} ${command} -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`,
-  ]);
+  const options = '-q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+  await exec('sh', ['-c', `apt-get update -q && DEBIAN_FRONTEND=noninteractive ${plan.text} ${options}`]);
   const still = missingPackages();
   if (still.length > 0) throw new Error(`apt-get ran but these packages are still missing: ${still.join(', ')}`);
 }
