@@ -125,6 +125,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     await store.compactHistory(new Date());
     await daemon.run();
   } finally {
+    daemon.close();
     await compaction.stop();
     await http?.close();
     process.off('SIGTERM', onStop);

@@ -140,7 +140,11 @@ export class Daemon {
     this.#domains = new Map(config.domains.map((domain) => [domain.name, domain]));
     const resolvers = config.dns.resolvers;
     const base = { ...(resolvers.length > 0 ? { servers: resolvers } : {}), timeoutMs: config.dns.timeout };
-    this.#dns = this.#injected.dns ?? createResolver(base);
+    this.#closeResolvers();
+    // Failures are cached for less than confirmDelay: the confirmation re-check of a domain, and the retry after a
+    // resolver outage, ask again instead of reading the old timeout from the cache.
+    const errorTtlSeconds = Math.min(30, Math.floor(config.alerting.confirmDelay / 2000));
+    this.#dns = this.#injected.dns ?? createResolver({ ...base, cache: { errorTtlSeconds } });
     this.#canaryDns = this.#injected.canaryDns ?? createResolver({ ...base, cache: false });
     this.#guard =
       this.#injected.guard ??
@@ -174,6 +178,19 @@ export class Daemon {
       else due = now + Math.floor(this.#random() * this.#config.schedule.firstCheckSpread);
       this.#queue.schedule(domain, due);
     }
+  }
+
+  /** Closes the resolvers this daemon created (their UDP sockets); injected clients are the caller's. */
+  #closeResolvers(): void {
+    for (const client of [this.#dns, this.#canaryDns]) {
+      if (client === undefined || client === this.#injected.dns || client === this.#injected.canaryDns) continue;
+      (client as DnsClient & { close?: () => void }).close?.();
+    }
+  }
+
+  /** Releases sockets after run() returned (or when the daemon is used tick by tick, as the benchmark does). */
+  close(): void {
+    this.#closeResolvers();
   }
 
   /** Swaps in a new, already validated configuration; state and due times are kept. */
@@ -237,15 +254,21 @@ export class Daemon {
 
     const shared = new RunShared();
     const domains = names.map((name) => this.#domains.get(name)!);
-    const [canary, rawReports] = await Promise.all([
-      checkCanaries(this.#canaryDns, this.#config.alerting.resolverCanaries),
-      checkDomains(
+    // The canary goes first: a dead resolver costs one probe, not a batch of timeouts. If the checks then hit errors,
+    // it is asked again, so a resolver that died during the batch is not mistaken for a thousand broken domains.
+    const canaries = this.#config.alerting.resolverCanaries;
+    let canary = await checkCanaries(this.#canaryDns, canaries);
+    let rawReports: DomainReport[] = [];
+    if (canary.healthy) {
+      rawReports = await checkDomains(
         names,
         (name) => this.#context(this.#domains.get(name)!, shared),
         this.#config.schedule.concurrency,
         this.#monitors,
-      ),
-    ]);
+      );
+      if (rawReports.some((report) => report.findings.some((finding) => finding.status === 'error')))
+        canary = await checkCanaries(this.#canaryDns, canaries);
+    }
     const reports = rawReports.map((report, index) => applySeverity(report, domains[index]!.severity));
     const now = this.#now();
     const at = now.toISOString();
@@ -283,10 +306,10 @@ export class Daemon {
 
     let changeCount = 0;
     const changes: Change[] = [];
-    for (const [index, report] of reports.entries()) {
-      const domain = domains[index]!;
+    for (const [index, domain] of domains.entries()) {
       const previous = this.#store.domain(domain.name);
-      if (!resolverHealthy) {
+      const report = reports[index];
+      if (!resolverHealthy || report === undefined) {
         // Held: nothing is learned from a broken resolver. Try again soon.
         const held = { ...previous!, nextDueAt: new Date(now.getTime() + alerting.confirmDelay).toISOString() };
         delete held.inFlightSince;
@@ -328,7 +351,7 @@ export class Daemon {
     const statuses: Record<Status, number> = { ok: 0, info: 0, warn: 0, fail: 0, error: 0 };
     for (const report of reports) for (const finding of report.findings) statuses[finding.status]++;
     const summary: BatchSummary = {
-      domains: reports.length,
+      domains: names.length,
       statuses,
       changes: changeCount,
       notices: notices.length,

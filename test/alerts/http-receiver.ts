@@ -4,6 +4,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The status the receiver answered with. */
+  status: number;
 }
 
 /** A loopback HTTP receiver whose answer status the test controls (500 for a while, then 200). */
@@ -22,7 +24,7 @@ export async function startHttpReceiver(): Promise<{
       body += chunk;
     });
     request.on('end', () => {
-      requests.push({ path: request.url ?? '', headers: request.headers, body });
+      requests.push({ path: request.url ?? '', headers: request.headers, body, status: status.code });
       response.writeHead(status.code, { 'content-type': 'text/plain' }).end(status.code === 200 ? 'ok' : 'broken');
     });
   });
