@@ -12,6 +12,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (mode !== 'on' && mode !== 'reuse') throw new Error(`MAILWARDEN_LAB is on, off or reuse, not ${mode}`);
   await acquireLab(log, { persistent: mode === 'reuse' });
   return async () => {
-    if (mode === 'on') await releaseLab(log);
+    await releaseLab(log, { stop: mode === 'on' });
   };
 }

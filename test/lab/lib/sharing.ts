@@ -35,19 +35,20 @@ export async function acquireLab(log: Log, options: { persistent: boolean }): Pr
     current.sourcesDigest = sourcesDigest();
     current.persistent = (current.persistent ?? false) || options.persistent;
     writeLabState(current);
-    if (!options.persistent) {
-      mkdirSync(usersDir, { recursive: true });
-      writeFileSync(join(usersDir, String(process.pid)), `${new Date().toISOString()}\n`);
-    }
+    mkdirSync(usersDir, { recursive: true });
+    writeFileSync(join(usersDir, String(process.pid)), `${new Date().toISOString()}\n`);
   });
 }
 
-/** Unregisters this process; stops the lab when nobody else uses it and it is not persistent. */
-export async function releaseLab(log: Log): Promise<void> {
+/**
+ * Unregisters this process; stops the lab when nobody else uses it, it is not persistent and `stop` is asked
+ * (MAILWARDEN_LAB=reuse runs register too, so nobody restarts the lab under them, but never stop it).
+ */
+export async function releaseLab(log: Log, options: { stop: boolean }): Promise<void> {
   await withLifecycleLock(async () => {
     rmSync(join(usersDir, String(process.pid)), { force: true });
     const others = liveUsers();
-    if (readLabState()?.persistent) return;
+    if (!options.stop || readLabState()?.persistent) return;
     if (others.length > 0) {
       log(`leaving the lab running for ${others.length} other run(s): pid ${others.join(', ')}`);
       return;
@@ -56,11 +57,17 @@ export async function releaseLab(log: Log): Promise<void> {
   });
 }
 
+/** Registered runs other than this one that are still alive; entries of dead runs are removed. */
 function liveUsers(): number[] {
   if (!existsSync(usersDir)) return [];
-  return readdirSync(usersDir)
-    .map(Number)
-    .filter((pid) => pid !== process.pid && Number.isInteger(pid) && existsSync(`/proc/${pid}`));
+  const live: number[] = [];
+  for (const entry of readdirSync(usersDir)) {
+    const pid = Number(entry);
+    if (Number.isInteger(pid) && existsSync(`/proc/${pid}`)) {
+      if (pid !== process.pid) live.push(pid);
+    } else rmSync(join(usersDir, entry), { force: true });
+  }
+  return live;
 }
 
 /** Digest of every zone and www source file: a joined lab is re-signed when they changed. */
