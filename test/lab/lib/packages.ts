@@ -12,6 +12,7 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'postfix', program: '/usr/sbin/postfix' },
   { name: 'nginx', program: '/usr/sbin/nginx' },
   { name: 'python3-spf', program: '/usr/lib/python3/dist-packages/spf.py' },
+  { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
 ];
 
