@@ -16,6 +16,13 @@ export class ProbeStepError extends Error {
   }
 }
 
+/**
+ * After the connection is up, errors (EPIPE from a QUIT to a server that already hung up, ECONNRESET) reach the reply
+ * reader while it listens, and 'close' otherwise. Without a listener of its own, a late error would be an uncaught
+ * exception: a hostile or impatient server must never crash the daemon.
+ */
+function ignoreLateSocketError(): void {}
+
 export function openConnection(address: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: address, port });
@@ -26,6 +33,7 @@ export function openConnection(address: string, port: number, timeoutMs: number)
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
+      socket.on('error', ignoreLateSocketError);
       resolve(socket);
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
@@ -80,6 +88,7 @@ export function upgradeToTls(
     secure.once('secureConnect', () => {
       clearTimeout(timer);
       secure.removeAllListeners('error');
+      secure.on('error', ignoreLateSocketError);
       resolve(secure);
     });
     secure.once('error', (error: NodeJS.ErrnoException) => {
