@@ -1,6 +1,7 @@
 // A daemon benchmark the bench runner calls: full cycles over the given domains through the real daemon code path
 // (scheduler → checks → diff → lowdb store → outbox with a log channel), measuring time, memory and state size.
-import { stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig } from '../src/config/load.ts';
@@ -10,11 +11,11 @@ import { LowdbStore } from '../src/state/lowdb-store.ts';
 
 export interface BenchDaemonOptions {
   domains: readonly string[];
-  /** `IP[:PORT]` of the recursive resolver, e.g. the lab's `127.53.0.1:53`. */
-  resolver: string;
+  /** The recursive resolver: `IP[:PORT]` or `{ address, port }`, e.g. the lab's 127.53.0.1:53. */
+  resolver: string | { address: string; port: number };
   trustAnchorFile: string;
-  /** Where state.json, history.jsonl and the generated domain file go (use an empty tmp dir). */
-  stateDir: string;
+  /** Where state.json, history.jsonl and the generated domain file go; default a tmp dir, removed afterwards. */
+  stateDir?: string;
   caFile?: string;
   /** Default true: lab MX hosts are loopback addresses. */
   allowPrivateTargets?: boolean;
@@ -55,10 +56,21 @@ function discard(): Writable {
 }
 
 export async function benchDaemon(options: BenchDaemonOptions): Promise<BenchDaemonResult> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mw-bench-daemon-')));
+  try {
+    return await run({ ...options, stateDir });
+  } finally {
+    if (options.stateDir === undefined) await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function run(options: BenchDaemonOptions & { stateDir: string }): Promise<BenchDaemonResult> {
+  const resolver =
+    typeof options.resolver === 'string' ? options.resolver : `${options.resolver.address}:${options.resolver.port}`;
   const domainFile = join(options.stateDir, 'bench-domains.txt');
   await writeFile(domainFile, `${options.domains.join('\n')}\n`);
   const yaml = `
-dns: { resolvers: ["${options.resolver}"], trustAnchorFile: "${options.trustAnchorFile}" }
+dns: { resolvers: ["${resolver}"], trustAnchorFile: "${options.trustAnchorFile}" }
 checks:
   allowPrivateTargets: ${options.allowPrivateTargets ?? true}
   ehloName: mailwarden-bench.test
