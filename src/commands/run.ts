@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
+import { formatDuration } from '../config/duration.ts';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
 import { createLogger } from '../daemon/logger.ts';
@@ -78,7 +79,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       config: config.file,
       domains: config.domains.length,
       state: config.state.dir,
-      interval: config.schedule.interval,
+      interval: formatDuration(config.schedule.interval),
+      firstChecksWithin: formatDuration(config.schedule.firstCheckSpread),
       resolvers: config.dns.resolvers.length > 0 ? config.dns.resolvers : 'system',
       channels: Object.keys(config.channels),
       http: http ? `http://${http.address}/` : 'off',
