@@ -5,6 +5,10 @@
  */
 export const BENCH_ZONE = 'bench.test';
 
+/** The two shared MX addresses: counting proxies in front of the lab's good Postfix listeners. */
+export const BENCH_MX_ADDRESSES = ['127.25.9.1', '127.25.9.2'] as const;
+export const LAB_POSTFIX_GOOD = ['127.25.0.1', '127.25.0.2'] as const;
+
 export function benchDomain(index: number): string {
   return `d${String(index).padStart(6, '0')}.${BENCH_ZONE}`;
 }
@@ -12,8 +16,8 @@ export function benchDomain(index: number): string {
 export function benchZoneText(count: number): string {
   const lines = [
     '; lab: sign=ecdsap256sha256',
-    'mx1 A 127.25.0.1',
-    'mx2 A 127.25.0.2',
+    `mx1 A ${BENCH_MX_ADDRESSES[0]}`,
+    `mx2 A ${BENCH_MX_ADDRESSES[1]}`,
     '_spf TXT "v=spf1 ip4:127.25.0.0/24 -all"',
     '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@bench.test"',
   ];

@@ -15,7 +15,8 @@ import { createTargetGuard } from '../src/net/target-guard.ts';
 import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
-import { BENCH_ZONE, benchDomain, benchZoneText } from './generate-zone.ts';
+import { startCountingProxy } from './counting-proxy.ts';
+import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,7 @@ interface PassResult {
   cacheHitRate: number;
   peakRssMb: number;
   statuses: Record<Status, number>;
+  errorsByCheck: Map<string, number>;
   sharedWork: number;
 }
 
@@ -78,7 +80,13 @@ async function pass(name: string, domains: string[], monitors: readonly Monitor[
   const peakRssMb = sampler.stop();
   const stats = dns.stats();
   const statuses: Record<Status, number> = { ok: 0, info: 0, warn: 0, fail: 0, error: 0 };
-  for (const report of reports) for (const finding of report.findings) statuses[finding.status]++;
+  const errorsByCheck = new Map<string, number>();
+  for (const report of reports) {
+    for (const finding of report.findings) {
+      statuses[finding.status]++;
+      if (finding.status === 'error') errorsByCheck.set(finding.check, (errorsByCheck.get(finding.check) ?? 0) + 1);
+    }
+  }
   return {
     name,
     seconds,
@@ -88,6 +96,7 @@ async function pass(name: string, domains: string[], monitors: readonly Monitor[
     cacheHitRate: (stats.cacheHits + stats.coalesced) / Math.max(1, stats.requested),
     peakRssMb,
     statuses,
+    errorsByCheck,
     sharedWork: shared.size,
   };
 }
@@ -100,6 +109,10 @@ function printPass(result: PassResult): void {
       `${(result.cacheHitRate * 100).toFixed(0)}% from cache)  peak RSS ${result.peakRssMb.toFixed(0)} MB  ` +
       `findings ok ${s.ok} info ${s.info} warn ${s.warn} fail ${s.fail} error ${s.error}; shared work items ${result.sharedWork}`,
   );
+  if (result.errorsByCheck.size > 0) {
+    const errors = [...result.errorsByCheck].map(([check, n]) => `${check} ${n}`).join(', ');
+    console.log(`${''.padEnd(26)} could not determine: ${errors}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -113,14 +126,27 @@ async function main(): Promise<void> {
     const domains = Array.from({ length: count }, (_, index) => benchDomain(index + 1));
     console.log(`mailwarden bench: ${count} domains, concurrency ${concurrency}, Node ${process.version}`);
     const byName = (names: string[]) => MONITORS.filter((monitor) => names.includes(monitor.name));
-    printPass(await pass('check, every monitor', domains, MONITORS));
+    const proxies = await Promise.all(
+      BENCH_MX_ADDRESSES.map((address, index) =>
+        startCountingProxy({ address, port: 25 }, { address: LAB_POSTFIX_GOOD[index]!, port: 25 }),
+      ),
+    );
+    try {
+      printPass(await pass('check, every monitor', domains, MONITORS));
+      console.log(
+        `${'SMTP connections'.padEnd(26)} ${proxies.map((p, i) => `${BENCH_MX_ADDRESSES[i]}: ${p.connections}`).join(', ')} ` +
+          `for ${count} domains sharing these two MX addresses (probe + legacy-TLS handshake per address)`,
+      );
+    } finally {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+    }
     printPass(await pass('check, mx only', domains, byName(['mx'])));
     printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
     printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
     if (!values['skip-daemon']) await daemonPass(domains);
   } finally {
     await restoreZone(BENCH_ZONE).catch((error: unknown) => log(`could not remove the bench zone: ${String(error)}`));
-    await releaseLab(log);
+    await releaseLab(log, { stop: true });
   }
 }
 
