@@ -3,10 +3,10 @@
  * (include, a, mx, ptr, exists, redirect) as a receiver would in the worst case, the void lookups of the terms that
  * can be resolved without a sender (a, mx, exists without macros), MX name counts, loops and broken includes.
  */
+import { txtStrings } from '../../dns/lookup.ts';
 import type { DnsClient } from '../../dns/types.ts';
 import { isSpfRecord, type Mechanism, parseSpfRecord, type SpfRecord, type SpfSyntaxError } from './record-parser.ts';
 import { lookupAddresses, lookupMx, lookupTxt } from './spf-dns.ts';
-import { joinTxtStrings } from './txt.ts';
 
 export type SpfFetch =
   | { status: 'ok'; record: SpfRecord; strings: number }
@@ -24,7 +24,7 @@ export async function fetchSpf(dns: DnsClient, domain: string): Promise<SpfFetch
   const text = records[0]!;
   const parsed = parseSpfRecord(text);
   if (!parsed.ok) return { status: 'syntax', text, error: parsed.error };
-  const raw = txt.answer.answers.find((r) => r.type === 'TXT' && isSpfRecord(joinTxtStrings(r.data)));
+  const raw = txt.answer.answers.find((r) => r.type === 'TXT' && isSpfRecord(txtStrings(r)));
   const strings = Array.isArray(raw?.data) ? raw.data.length : 1;
   return { status: 'ok', record: parsed.record, strings };
 }
