@@ -10,6 +10,7 @@ import { RunShared } from '../monitors/run-shared.ts';
 import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard } from '../net/target-guard.ts';
 import { formatReportsAsTable } from '../report/table.ts';
+import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../smtp/settings.ts';
 
 const HELP = `usage: mailwarden check <domain...> [options]
 
@@ -24,6 +25,8 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --domains-file FILE       read more domains from a file, one per line (# comments)
   --concurrency N           domains checked at once (default 32)
   --timeout MS              timeout of one network operation (default ${DEFAULT_CHECK_OPTIONS.timeoutMs})
+  --banner-timeout MS       wait this long for an SMTP greeting (default ${DEFAULT_TRANSPORT_OPTIONS.bannerTimeoutMs})
+  --retry-delay MS          pause before the one retry of a failed SMTP probe (default ${DEFAULT_TRANSPORT_OPTIONS.retryDelayMs})
   --json                    print {"reports":[…]} instead of tables
   --stats                   print DNS query statistics to stderr
 
@@ -39,6 +42,23 @@ function positiveInteger(value: string | undefined, name: string, fallback: numb
 }
 
 class UsageError extends Error {}
+
+function transportFlags(bannerTimeout: string | undefined, retryDelay: string | undefined): Partial<TransportOptions> {
+  const transport: Partial<TransportOptions> = {};
+  if (bannerTimeout !== undefined)
+    transport.bannerTimeoutMs = positiveInteger(
+      bannerTimeout,
+      '--banner-timeout',
+      DEFAULT_TRANSPORT_OPTIONS.bannerTimeoutMs,
+    );
+  if (retryDelay !== undefined) {
+    const delay = Number(retryDelay);
+    if (!Number.isInteger(delay) || delay < 0)
+      throw new UsageError(`--retry-delay expects a whole number of milliseconds, got "${retryDelay}"`);
+    transport.retryDelayMs = delay;
+  }
+  return transport;
+}
 
 async function readDomainsFile(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8');
@@ -76,6 +96,8 @@ async function check(argv: string[]): Promise<number> {
       'domains-file': { type: 'string' },
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
+      'banner-timeout': { type: 'string' },
+      'retry-delay': { type: 'string' },
       json: { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -122,6 +144,8 @@ async function check(argv: string[]): Promise<number> {
     ...(values['trust-anchor'] ? { trustAnchorFile: values['trust-anchor'] } : {}),
     ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
   };
+  const transport = transportFlags(values['banner-timeout'], values['retry-delay']);
+  if (Object.keys(transport).length > 0) options.transport = transport;
   const guard = createTargetGuard({
     allowPrivateTargets: options.allowPrivateTargets,
     trusted: dns.servers.map((server) => server.address),

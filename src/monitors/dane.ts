@@ -4,25 +4,28 @@ import { type MxTarget, mxTargets } from '../smtp/mx-targets.ts';
 import { transportOptions } from '../smtp/settings.ts';
 import { tlsaUnusableReason } from '../tls/tlsa.ts';
 import { type AddressFacts, matchFinding, rolloverFinding, tlsaFinding } from './dane/findings.ts';
-import { falseNxdomainAtTcp, lookUpTlsa } from './dane/tlsa-lookup.ts';
+import { addressSecurity, falseNxdomainAtTcp, lookUpTlsa } from './dane/tlsa-lookup.ts';
 import { noteAgreement } from './starttls/agreement.ts';
 import type { Monitor, MonitorContext } from './types.ts';
 
-async function checkHost(context: MonitorContext, host: MxTarget): Promise<Finding[]> {
-  if (host.error) {
+async function checkHost(context: MonitorContext, resolved: MxTarget): Promise<Finding[]> {
+  if (resolved.error) {
     return [
       {
         check: 'dane.tlsa',
-        subject: host.host,
+        subject: resolved.host,
         status: 'error',
-        summary: `Could not look up ${host.host}: ${host.error}`,
-        evidence: { error: host.error },
+        summary: `Could not look up ${resolved.host}: ${resolved.error}`,
+        evidence: { error: resolved.error },
       },
     ];
   }
+  // the address records' security comes from the same judge as the TLSA RRset (our validator by default)
+  const security = await addressSecurity(context, resolved);
+  const host: MxTarget = { ...resolved, addressSecure: security.secure };
   const lookup = await lookUpTlsa(context, host);
   const falseNx = lookup.kind === 'found' ? await falseNxdomainAtTcp(context, lookup.owner) : undefined;
-  const tlsa = tlsaFinding(host, lookup, falseNx);
+  const tlsa = tlsaFinding(host, lookup, falseNx, security);
   // a TLSA failure is a verdict only when the host's own addresses resolved: otherwise our resolver is the suspect
   if (lookup.kind === 'failed' && host.addresses.length === 0) tlsa.status = 'error';
   const findings: Finding[] = [tlsa];

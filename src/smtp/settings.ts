@@ -54,7 +54,8 @@ export function probeSettings(options: CheckOptions): ProbeSettings {
     port: transport.smtpPort,
     ehloName: options.ehloName,
     connectTimeoutMs: options.timeoutMs,
-    bannerTimeoutMs: Math.max(transport.bannerTimeoutMs, options.timeoutMs),
+    // a banner timeout set on purpose wins; the default is patient, and never shorter than the general timeout
+    bannerTimeoutMs: options.transport?.bannerTimeoutMs ?? Math.max(transport.bannerTimeoutMs, options.timeoutMs),
     commandTimeoutMs: options.timeoutMs,
     legacyTls: transport.legacyTls,
   };

@@ -5,11 +5,16 @@ import type { SmtpProbeResult } from '../../smtp/types.ts';
 import { type DaneMatchSummary, matchTlsaSet } from '../../tls/dane-match.ts';
 import { analyseChain } from '../../tls/presented-chain.ts';
 import { formatTlsa, type TlsaRecord, tlsaUnusableReason } from '../../tls/tlsa.ts';
-import type { TlsaLookup } from './tlsa-lookup.ts';
+import type { AddressSecurity, TlsaLookup } from './tlsa-lookup.ts';
 
 const DAY_MS = 86_400_000;
 
-export function tlsaFinding(host: MxTarget, lookup: TlsaLookup, falseNx: boolean | undefined): Finding {
+export function tlsaFinding(
+  host: MxTarget,
+  lookup: TlsaLookup,
+  falseNx: boolean | undefined,
+  addressSecurity?: AddressSecurity,
+): Finding {
   const base = { check: 'dane.tlsa', subject: host.host };
   if (lookup.kind === 'failed') {
     return {
@@ -41,6 +46,7 @@ export function tlsaFinding(host: MxTarget, lookup: TlsaLookup, falseNx: boolean
       .filter((r) => tlsaUnusableReason(r) !== undefined)
       .map((r) => ({ record: formatTlsa(r, true), reason: tlsaUnusableReason(r) })),
     addressRecordsSecure: host.addressSecure,
+    ...(addressSecurity ? { addressSecurity } : {}),
     falseNxdomainAtTcp: falseNx,
   };
   if (lookup.security !== 'secure') {

@@ -70,6 +70,37 @@ export async function tlsaSecurity(context: MonitorContext, owner: string): Prom
   };
 }
 
+/** Whether the MX host's A and AAAA RRsets (through any CNAME chain) are DNSSEC-secure, and who said so. */
+export interface AddressSecurity {
+  secure: boolean;
+  judge: 'validator' | 'resolver-ad';
+  /** Our validator's verdict per type, when it judged. */
+  verdicts?: { A: string; AAAA: string };
+  detail?: string;
+}
+
+/**
+ * RFC 7672 §2.2.2: senders use DANE only when the MX host's address records are secure (and follow a CNAME chain to
+ * its target only when the chain is secure). Judged by the same party as the TLSA RRset: our validator by default,
+ * once per host per run.
+ */
+export function addressSecurity(context: MonitorContext, host: MxTarget): Promise<AddressSecurity> {
+  if (transportOptions(context.options).tlsaSecurity === 'resolver-ad') {
+    return Promise.resolve({ secure: host.addressSecure, judge: 'resolver-ad' });
+  }
+  return context.shared.memo(`dane:address-security:${host.host}`, async () => {
+    const validator = await validatorFor(context);
+    const [a, aaaa] = await Promise.all([validator.validate(host.host, 'A'), validator.validate(host.host, 'AAAA')]);
+    const secure = a.verdict === 'secure' && aaaa.verdict === 'secure';
+    return {
+      secure,
+      judge: 'validator',
+      verdicts: { A: a.verdict, AAAA: aaaa.verdict },
+      ...(secure ? {} : { detail: [a, aaaa].find((r) => r.verdict !== 'secure')?.detail ?? '' }),
+    };
+  });
+}
+
 export type TlsaLookup =
   | {
       kind: 'found';
