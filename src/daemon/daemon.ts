@@ -92,6 +92,7 @@ export class Daemon {
   #lastBatch: DaemonStatus['lastBatch'];
   readonly #observer: DaemonObserver | undefined;
   #wake: (() => void) | undefined;
+  readonly #retired: (DnsClient & { close?: () => void })[] = [];
 
   constructor(options: DaemonOptions) {
     this.#store = options.store;
@@ -180,17 +181,26 @@ export class Daemon {
     }
   }
 
-  /** Closes the resolvers this daemon created (their UDP sockets); injected clients are the caller's. */
+  /**
+   * Retires the resolvers this daemon created (injected clients are the caller's). They are closed once no batch
+   * uses them: a reload in the middle of a batch must not cut off its queries.
+   */
   #closeResolvers(): void {
     for (const client of [this.#dns, this.#canaryDns]) {
       if (client === undefined || client === this.#injected.dns || client === this.#injected.canaryDns) continue;
-      (client as DnsClient & { close?: () => void }).close?.();
+      this.#retired.push(client as DnsClient & { close?: () => void });
     }
+    if (this.#batchStartedAt === undefined) this.#closeRetired();
+  }
+
+  #closeRetired(): void {
+    for (const client of this.#retired.splice(0)) client.close?.();
   }
 
   /** Releases sockets after run() returned (or when the daemon is used tick by tick, as the benchmark does). */
   close(): void {
     this.#closeResolvers();
+    this.#closeRetired();
   }
 
   /** Swaps in a new, already validated configuration; state and due times are kept. */
@@ -240,6 +250,7 @@ export class Daemon {
       return await this.#runBatch(due);
     } finally {
       this.#batchStartedAt = undefined;
+      this.#closeRetired();
     }
   }
 
