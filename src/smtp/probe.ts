@@ -53,8 +53,12 @@ function send(stream: net.Socket | tls.TLSSocket, command: string): void {
   stream.write(`${command}\r\n`);
 }
 
-/** Best-effort QUIT: send it, give the server a moment to answer 221, close, and wait until the socket is closed. */
-async function quit(stream: net.Socket | tls.TLSSocket, reader: ReplyReader): Promise<void> {
+/**
+ * Best-effort QUIT: send it, give the server a moment to answer 221, close, and wait until the socket is closed.
+ * Over TLS, `plain` is the TCP socket under it: wait for its handle to be closed as well, so that the next
+ * conversation with this address (legacy handshake, another MX name) starts only after this TCP connection is gone.
+ */
+async function quit(stream: net.Socket | tls.TLSSocket, reader: ReplyReader, plain?: net.Socket): Promise<void> {
   try {
     send(stream, 'QUIT');
     await reader.readReply(QUIT_WAIT_MS);
@@ -63,7 +67,17 @@ async function quit(stream: net.Socket | tls.TLSSocket, reader: ReplyReader): Pr
   } finally {
     reader.detach();
     await closeFully(stream);
+    if (plain) await destroyed(plain);
   }
+}
+
+/** Destroy a socket and wait until its handle is really closed (then the kernel has sent our FIN). */
+function destroyed(socket: net.Socket): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    socket.once('close', () => resolve());
+    socket.destroy();
+  });
 }
 
 /** End our side and wait for 'close' (bounded), so the next connection to this address starts after this one ended. */
@@ -197,7 +211,7 @@ export async function probeSmtpOnce(mx: string, address: string, settings: Probe
     try {
       secure = await startTls(conversation, mx, settings, PERMISSIVE_TLS);
     } catch (error) {
-      conversation.socket.destroy();
+      await destroyed(conversation.socket);
       throw error;
     }
     result.stage = 'ehlo-tls';
@@ -212,7 +226,7 @@ export async function probeSmtpOnce(mx: string, address: string, settings: Probe
       // TLS worked; a server that stumbles on the second EHLO is noted, not failed
       result.detail = `EHLO after STARTTLS: ${error instanceof Error ? error.message : String(error)}`;
     }
-    await quit(secure, reader);
+    await quit(secure, reader, conversation.socket);
     result.outcome = 'ok';
     result.stage = 'done';
     if (settings.legacyTls) result.legacy = await legacyVerdict(mx, address, settings, result.tls);
@@ -270,10 +284,10 @@ export async function probeLegacyTls(mx: string, address: string, settings: Prob
     };
     const reader = new ReplyReader();
     reader.attach(secure);
-    await quit(secure, reader);
+    await quit(secure, reader, conversation.socket);
     return verdict;
   } catch (error) {
-    conversation.socket.destroy();
+    await destroyed(conversation.socket);
     const failure = readFailure(error, 'legacy handshake');
     if (failure.code !== undefined && UNTESTABLE_CODES.has(failure.code)) {
       return { result: 'untestable', detail: `the local OpenSSL cannot offer TLS 1.0/1.1: ${failure.message}` };
