@@ -149,7 +149,11 @@ async function greetAndEhlo(address: string, settings: ProbeSettings, result: Sm
     result.starttlsOffered = offersStartTls(ehlo.lines);
     return { socket, reader };
   } catch (error) {
-    await quit(socket, reader);
+    if (error instanceof ProbeStepError && error.outcome === 'timeout') {
+      // a server that did not answer in time will not answer QUIT either: waiting for it would only add seconds
+      reader.detach();
+      await destroyed(socket);
+    } else await quit(socket, reader);
     throw error;
   }
 }
