@@ -50,17 +50,10 @@ export function responseTo(query: ReceivedQuery, extra: Partial<dnsPacket.Packet
 export async function startFakeServer(handler: Handler): Promise<FakeServer> {
   let current = handler;
   const received: ReceivedQuery[] = [];
-  const udp = createSocket('udp4');
   const spoofer = createSocket('udp4');
-  const tcp: Server = createServer();
   const tcpClients = new Set<TcpSocket>();
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
   await new Promise<void>((resolve) => spoofer.bind(0, '127.0.0.1', resolve));
-  const port = udp.address().port;
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', resolve);
-  });
+  const { udp, tcp, port } = await bindUdpAndTcpOnOnePort();
 
   const encode = (reply: { packet: dnsPacket.Packet } | { raw: Uint8Array }): Buffer =>
     'packet' in reply ? dnsPacket.encode(reply.packet) : Buffer.from(reply.raw);
@@ -144,4 +137,27 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
       await new Promise<void>((resolve) => spoofer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * UDP gets an ephemeral port from the OS; TCP must listen on the same number, which another socket of the machine may
+ * already hold (other test files run in parallel): then both are given up and a new port is tried.
+ */
+async function bindUdpAndTcpOnOnePort(): Promise<{ udp: Socket; tcp: Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const udp = createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const port = udp.address().port;
+    const tcp: Server = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, '127.0.0.1', resolve);
+      });
+      return { udp, tcp, port };
+    } catch (error) {
+      udp.close();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw error;
+    }
+  }
 }
