@@ -189,6 +189,8 @@ function serviceLine(p: Personality): string {
       `smtpd_tls_chain_files=${file(`${p.cert}.key`)},${file(`${p.cert}.crt`)}${chain}`,
     );
   }
+  // Every other TLS personality follows current guidance (NCSC, BSI): TLS 1.2 and 1.3 only.
+  if (p.cert && p.tls === 'modern') options.push('smtpd_tls_protocols=>=TLSv1.2');
   if (p.tls === 'legacy') options.push('smtpd_tls_protocols=>=TLSv1', 'smtpd_tls_ciphers=low');
   if (p.tls === 'legacy-only') options.push('smtpd_tls_protocols=>=TLSv1,<=TLSv1.1', 'smtpd_tls_ciphers=low');
   return `${p.address}:${p.port} inet n - n - - smtpd\n${options.map((o) => `  -o { ${o.replace('=', ' = ')} }`).join('\n')}`;
