@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkDomains, normaliseDomain } from '../check/check-domain.ts';
+import { parseTrustAnchors } from '../dns/dnssec/trust-anchors.ts';
 import { createResolver, parseServerAddress } from '../dns/resolver.ts';
 import { checkDnssecSupport, type ResolverProblem } from '../dns/resolver-health.ts';
 import type { DnsClient } from '../dns/types.ts';
@@ -60,8 +61,38 @@ function transportFlags(bannerTimeout: string | undefined, retryDelay: string | 
   return transport;
 }
 
+async function readOptionFile(option: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `${option} ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
+    );
+  }
+}
+
+/** Files named on the command line are checked before any query, so a typo is one clear error, not one per domain. */
+async function checkOptionFiles(trustAnchorFile: string | undefined, caFile: string | undefined): Promise<void> {
+  if (trustAnchorFile !== undefined) {
+    const text = await readOptionFile('--trust-anchor', trustAnchorFile);
+    let count: number;
+    try {
+      count = parseTrustAnchors(text).length;
+    } catch (error) {
+      throw new UsageError(
+        `--trust-anchor ${trustAnchorFile}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (count === 0) throw new UsageError(`--trust-anchor ${trustAnchorFile}: no DS or DNSKEY record in it`);
+  }
+  if (caFile !== undefined && !(await readOptionFile('--ca-file', caFile)).includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file ${caFile}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it`);
+  }
+}
+
 async function readDomainsFile(file: string): Promise<string[]> {
-  const text = await readFile(file, 'utf8');
+  const text = await readOptionFile('--domains-file', file);
   return text
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '')
@@ -107,6 +138,7 @@ async function check(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  await checkOptionFiles(values['trust-anchor'], values['ca-file']);
   const fromFile = values['domains-file'] ? await readDomainsFile(values['domains-file']) : [];
   const domains = [...positionals, ...fromFile].map(normaliseDomain).filter((d) => d !== '');
   if (domains.length === 0) throw new UsageError('name at least one domain');

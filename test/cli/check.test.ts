@@ -108,6 +108,23 @@ describe('mailwarden check: mx.records through the real lab resolver', () => {
   });
 });
 
+describe('mailwarden check: bad options', () => {
+  it.each([
+    [['--ca-file', '/nonexistent/ca.pem'], /--ca-file \/nonexistent\/ca\.pem: cannot read it \(no such file\)/],
+    [['--trust-anchor', '/nonexistent/anchor'], /--trust-anchor \/nonexistent\/anchor: cannot read it/],
+    [['--trust-anchor', fileURLToPath(import.meta.url)], /--trust-anchor .*check\.test\.ts: zone file line \d+/],
+    [['--ca-file', fileURLToPath(import.meta.url)], /--ca-file .*: no PEM certificate/],
+    [['--domains-file', '/nonexistent/domains.txt'], /--domains-file \/nonexistent\/domains\.txt: cannot read it/],
+    [['--concurrency', 'many'], /--concurrency expects a positive whole number, got "many"/],
+  ])('refuses %j with one clear error before any query (exit 3)', async (args, message) => {
+    const result = await runCli(['check', 'mx-good.test', '--resolver', '127.53.9.9', ...args]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
 describe('mailwarden check: the resolver itself', () => {
   it('exits 3 with one clear error when the resolver does not answer', async () => {
     const result = await runCli(['check', 'mx-good.test', '--resolver', '127.53.9.9', '--timeout', '500', '--json']);
