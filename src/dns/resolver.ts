@@ -6,6 +6,7 @@ import { type CacheOptions, cacheKey, DnsCache } from './cache.ts';
 import { DnsError } from './errors.ts';
 import { Limiter } from './limiter.ts';
 import { trimTrailingDot } from './names.ts';
+import { emptyQueryStats } from './query-stats.ts';
 import { canonicalAddress, parseServerAddress, systemServers } from './servers.ts';
 import { type ExchangeFlags, Transport } from './transport.ts';
 import type { DnsAnswer, DnsClient, DnsQuestion, DnsServer, QueryOptions, QueryStats } from './types.ts';
@@ -37,15 +38,7 @@ export class Resolver implements DnsClient {
   readonly #limiter: Limiter;
   readonly #cache: DnsCache | undefined;
   readonly #inFlight = new Map<string, Promise<DnsAnswer>>();
-  readonly #stats: QueryStats = {
-    requested: 0,
-    cacheHits: 0,
-    coalesced: 0,
-    sent: 0,
-    tcpFallbacks: 0,
-    timeouts: 0,
-    errors: 0,
-  };
+  readonly #stats: QueryStats = emptyQueryStats();
 
   constructor(options: ResolverOptions = {}) {
     const servers = (options.servers ?? []).map((server) =>

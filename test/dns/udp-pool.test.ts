@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { emptyQueryStats } from '../../src/dns/query-stats.ts';
 import { Transport } from '../../src/dns/transport.ts';
-import type { QueryStats } from '../../src/dns/types.ts';
 import { UdpPool } from '../../src/dns/udp-pool.ts';
 import { type FakeServer, responseTo, startFakeServer } from './fake-server.ts';
 
@@ -10,23 +10,13 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const stats = (): QueryStats => ({
-  requested: 0,
-  cacheHits: 0,
-  coalesced: 0,
-  sent: 0,
-  tcpFallbacks: 0,
-  timeouts: 0,
-  errors: 0,
-});
-
 describe('UdpPool', () => {
   it('retires a socket after rotateAfter queries, so the source port changes, and closes what it opened', async () => {
     fake = await startFakeServer((query) => ({
       packet: responseTo(query, { answers: [{ name: 'example.nl', type: 'A', ttl: 1, data: '192.0.2.1' }] }),
     }));
     const pool = new UdpPool({ socketsPerFamily: 1, rotateAfter: 5 });
-    const transport = new Transport(pool, stats(), { timeoutMs: 500, retries: 0 });
+    const transport = new Transport(pool, emptyQueryStats(), { timeoutMs: 500, retries: 0 });
     const flags = { recursionDesired: true, dnssecOk: false, checkingDisabled: false };
     for (let i = 0; i < 12; i++) {
       await transport.exchange([fake.server], { name: 'example.nl', type: 'A', class: 'IN' }, flags);
