@@ -111,6 +111,16 @@ describe('the dnssec monitor on the lab', () => {
     expect(chain.summary).toContain('missing-rrsig');
   });
 
+  it('keeps a signed MX host ok when its missing TLSA is only denied under NSEC3 opt-out (as Unbound: A secure)', async () => {
+    expect(await unboundSays('mx1.lab-nsec3.test', 'A')).toBe('secure');
+    expect(await unboundSays('_25._tcp.mx1.lab-nsec3.test', 'TLSA')).toBe('insecure');
+    const chain = find(await dnssecMonitor.run(context(), 'lab-nsec3.test'), 'dnssec.chain', 'mx1.lab-nsec3.test');
+    expect(chain.status).toBe('ok');
+    expect(chain.summary).toContain('mx1.lab-nsec3.test is DNSSEC-signed and validates');
+    const tlsa = (chain.evidence.rrsets as { type: string; verdict: string }[]).find((r) => r.type === 'TLSA');
+    expect(tlsa?.verdict).toBe('insecure');
+  });
+
   it('validates root and TLD keys once per run: a second domain costs fewer queries (measured)', async () => {
     const shared = new RunShared();
     const dns = labResolver();

@@ -25,9 +25,18 @@ function evidenceOf(results: readonly ValidationResult[]) {
   };
 }
 
+/**
+ * A TLSA record that does not exist, with an insecure denial (an NSEC3 opt-out span covers the name), says nothing
+ * about whether the host's own records are signed: dane.tlsa reports it ("no TLSA"), the chain must not fail on it.
+ */
+function judgesTheChain(result: ValidationResult): boolean {
+  return !(result.type === 'TLSA' && result.verdict === 'insecure' && result.records.length === 0);
+}
+
 /** dnssec.chain for one subject from the validations of the RRsets it depends on (the worst one decides). */
 export function chainFinding(subject: string, results: readonly ValidationResult[]): Finding {
-  const worst = [...results].sort((a, b) => ORDER.indexOf(b.verdict) - ORDER.indexOf(a.verdict))[0];
+  const judged = results.some(judgesTheChain) ? results.filter(judgesTheChain) : results;
+  const worst = [...judged].sort((a, b) => ORDER.indexOf(b.verdict) - ORDER.indexOf(a.verdict))[0];
   const evidence = evidenceOf(results);
   if (!worst)
     return { check: CHECK, subject, status: 'error', summary: `No DNS data to validate for ${subject}`, evidence };
