@@ -1,8 +1,8 @@
 import type { Channel, Delivery } from '../../src/alerts/channel.ts';
-import { DnsError } from '../../src/dns/errors.ts';
-import type { DnsAnswer, DnsClient, DnsRecord, QueryStats } from '../../src/dns/types.ts';
+import type { DnsClient } from '../../src/dns/types.ts';
 import type { Finding, Status } from '../../src/model.ts';
 import type { Monitor } from '../../src/monitors/types.ts';
+import { FakeDns, type FakeRecord } from '../support/fake-dns.ts';
 
 /** A monitor whose verdict per domain the test sets; counts how often each domain was checked. */
 export function fakeMonitor(statuses: Map<string, Status>, checks: Map<string, number>): Monitor {
@@ -25,57 +25,16 @@ export function fakeMonitor(statuses: Map<string, Status>, checks: Map<string, n
   };
 }
 
-const STATS: QueryStats = {
-  requested: 0,
-  cacheHits: 0,
-  coalesced: 0,
-  sent: 0,
-  tcpFallbacks: 0,
-  timeouts: 0,
-  errors: 0,
-};
-
 /** What the canary asks: the root SOA, and the root DNSKEY with its RRSIG (the resolver passes DNSSEC data). */
-function rootRecords(name: string, type: string): DnsRecord[] {
-  if (name !== '') return [];
-  const record = (recordType: string, data: unknown): DnsRecord => ({
-    name: '',
-    type: recordType,
-    class: 'IN',
-    ttl: 300,
-    data,
-    rdata: new Uint8Array(),
-  });
-  if (type === 'SOA') return [record('SOA', {})];
-  if (type === 'DNSKEY') return [record('DNSKEY', {}), record('RRSIG', { typeCovered: 'DNSKEY' })];
-  return [];
-}
+const ROOT: FakeRecord[] = [
+  { name: '', type: 'SOA', data: {} },
+  { name: '', type: 'DNSKEY', data: {} },
+  { name: '', type: 'RRSIG', data: { typeCovered: 'DNSKEY' } },
+];
 
 /** A DNS client for the canary: answers, or times out when `down.value` is true. */
 export function fakeDns(down: { value: boolean }): DnsClient {
-  const answer = (name: string, type: string): DnsAnswer => ({
-    question: { name, type, class: 'IN' },
-    rcode: 'NOERROR',
-    flags: { aa: false, tc: false, rd: true, ra: true, ad: false, cd: false },
-    answers: rootRecords(name, type),
-    authorities: [],
-    additionals: [],
-    ede: [],
-    dnssecOk: false,
-    server: '127.0.0.1:53',
-    transport: 'udp',
-    fromCache: false,
-  });
-  return {
-    async query(name, type) {
-      if (down.value) throw new DnsError('timeout', { name, type, class: 'IN' }, 'no answer from 127.0.0.1:53');
-      return answer(name, type);
-    },
-    async queryServer(_server, name, type) {
-      return answer(name, type);
-    },
-    stats: () => STATS,
-  };
+  return new FakeDns({ records: ROOT, unreachable: () => down.value });
 }
 
 export class RecordingChannel implements Channel {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.ts';
 import { daneMonitor } from '../../src/monitors/dane.ts';
 import { associationData } from '../../src/tls/dane-match.ts';
-import { FakeDns, type FakeRecord, type FakeZoneData } from '../smtp/fake-dns.ts';
 import { type FakeSmtpPersonality, type FakeSmtpServer, startFakeSmtp } from '../smtp/fake-smtp-server.ts';
 import { testContext } from '../smtp/monitor-context.ts';
+import { FakeDns, type FakeRecord, type FakeZone } from '../support/fake-dns.ts';
 import { type Issued, Pki } from '../tls/pki.ts';
 
 const pki = new Pki();
@@ -40,7 +40,7 @@ const record = (usage: number, selector: number, mtype: number, cert: Issued): F
   data: { usage, selector, matchingType: mtype, data: associationData(cert.x509, selector, mtype) },
 });
 
-function zone(tlsa: FakeRecord[], extra: Partial<FakeZoneData> = {}): FakeDns {
+function zone(tlsa: FakeRecord[], extra: Partial<FakeZone> = {}): FakeDns {
   return new FakeDns({
     records: [
       { name: 'd.test', type: 'MX', data: { preference: 10, exchange: MX } },

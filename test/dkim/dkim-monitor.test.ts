@@ -3,7 +3,7 @@ import type { Finding } from '../../src/model.ts';
 import { dkimMonitor } from '../../src/monitors/dkim/index.ts';
 import { readKey } from '../../src/monitors/dkim/key-record.ts';
 import { monitorContext } from '../spf/context.ts';
-import { FakeDns } from '../spf/fake-dns.ts';
+import { FakeDns } from '../support/fake-dns.ts';
 import { ed25519PublicKey, rsaPkcs1PublicKey, rsaPublicKey } from './keys.ts';
 
 const rsa2048 = rsaPublicKey(2048);

@@ -4,7 +4,7 @@ import { treeWalkNames } from '../../src/monitors/dmarc/discovery.ts';
 import { dmarcMonitor } from '../../src/monitors/dmarc/index.ts';
 import { parseDmarcRecord } from '../../src/monitors/dmarc/record-parser.ts';
 import { monitorContext } from '../spf/context.ts';
-import { FakeDns } from '../spf/fake-dns.ts';
+import { FakeDns } from '../support/fake-dns.ts';
 
 async function check(dns: FakeDns, domain = 'example.nl'): Promise<Map<string, Finding>> {
   const findings = await dmarcMonitor.run(monitorContext(dns), domain);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DnsError } from '../../src/dns/errors.ts';
 import { addressesOf, lookup, txtStrings } from '../../src/dns/lookup.ts';
+import { emptyQueryStats } from '../../src/dns/query-stats.ts';
 import type { DnsAnswer, DnsClient, DnsRecord } from '../../src/dns/types.ts';
+import { fakeAnswer } from '../support/fake-dns.ts';
 
 const rr = (name: string, type: string, data: unknown): DnsRecord => ({
   name,
@@ -12,21 +14,9 @@ const rr = (name: string, type: string, data: unknown): DnsRecord => ({
   rdata: new Uint8Array(),
 });
 
-function answer(rcode: string, answers: DnsRecord[]): DnsAnswer {
-  return {
-    question: { name: '', type: '', class: 'IN' },
-    rcode,
-    flags: { aa: false, tc: false, rd: true, ra: true, ad: false, cd: false },
-    answers,
-    authorities: [],
-    additionals: [],
-    ede: [],
-    dnssecOk: false,
-    server: 'fake',
-    transport: 'udp',
-    fromCache: false,
-  };
-}
+/** A hand-built answer: the lookup helpers under test read only the rcode and the answer section. */
+const answer = (rcode: string, answers: DnsRecord[]): DnsAnswer =>
+  fakeAnswer({ name: '', type: '', class: 'IN' }, rcode, { answers, server: 'fake' });
 
 /** In-memory DnsClient: `name type` → answer or error. */
 function fakeDns(table: Record<string, DnsAnswer | DnsError>): DnsClient {
@@ -37,7 +27,7 @@ function fakeDns(table: Record<string, DnsAnswer | DnsError>): DnsClient {
       return entry;
     },
     queryServer: () => Promise.reject(new Error('unused')),
-    stats: () => ({ requested: 0, cacheHits: 0, coalesced: 0, sent: 0, tcpFallbacks: 0, timeouts: 0, errors: 0 }),
+    stats: emptyQueryStats,
   };
 }
 

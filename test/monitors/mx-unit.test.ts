@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mxMonitor } from '../../src/monitors/mx.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
 import { DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
-import { type FakeZone, fakeDns } from '../support/fake-dns.ts';
+import { FakeDns } from '../support/fake-dns.ts';
 
-function contextFor(zone: FakeZone): MonitorContext {
+function contextFor(dns: FakeDns): MonitorContext {
   return {
-    dns: fakeDns(zone),
+    dns,
     guard: { check: () => ({ allowed: true }) },
     options: DEFAULT_CHECK_OPTIONS,
     shared: new RunShared(),
@@ -17,7 +17,7 @@ function contextFor(zone: FakeZone): MonitorContext {
 describe('mx monitor (logic, in-memory DNS)', () => {
   it('turns a resolver failure into an error finding, never a verdict', async () => {
     const findings = await mxMonitor.run(
-      contextFor({ records: {}, failures: { 'broken.test MX': 'servfail' } }),
+      contextFor(new FakeDns({ failures: { 'broken.test/MX': 'servfail' } })),
       'broken.test',
     );
     expect(findings).toHaveLength(1);
@@ -25,15 +25,15 @@ describe('mx monitor (logic, in-memory DNS)', () => {
   });
 
   it('rejects a null MX with a preference other than 0', async () => {
-    const zone = { records: { 'odd.test MX': [{ type: 'MX', data: { preference: 10, exchange: '' } }] } };
-    const [finding] = await mxMonitor.run(contextFor(zone), 'odd.test');
+    const dns = new FakeDns().add('odd.test', 'MX', { preference: 10, exchange: '' });
+    const [finding] = await mxMonitor.run(contextFor(dns), 'odd.test');
     expect(finding).toMatchObject({ status: 'fail' });
     expect(finding!.fix).toContain('MX 0 .');
   });
 
   it('keeps the hostile MX target as data and judges an address-shaped target as an IP literal', async () => {
-    const zone = { records: { 'lit.test MX': [{ type: 'MX', data: { preference: 10, exchange: '192.0.2.1' } }] } };
-    const findings = await mxMonitor.run(contextFor(zone), 'lit.test');
+    const dns = new FakeDns().add('lit.test', 'MX', { preference: 10, exchange: '192.0.2.1' });
+    const findings = await mxMonitor.run(contextFor(dns), 'lit.test');
     const host = findings.find((f) => f.subject === '192.0.2.1');
     expect(host).toMatchObject({ status: 'fail' });
     expect(host!.summary).toMatch(/IP address literal/);
@@ -41,7 +41,7 @@ describe('mx monitor (logic, in-memory DNS)', () => {
   });
 
   it('reports a domain without MX and without address as unable to receive mail (warn)', async () => {
-    const [finding] = await mxMonitor.run(contextFor({ records: {} }), 'nomail.test');
+    const [finding] = await mxMonitor.run(contextFor(new FakeDns().declare('nomail.test')), 'nomail.test');
     expect(finding).toMatchObject({ status: 'warn', subject: 'nomail.test' });
     expect(finding!.fix).toMatch(/null MX/);
   });

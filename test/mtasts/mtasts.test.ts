@@ -5,9 +5,9 @@ import type { Finding } from '../../src/model.ts';
 import { mxPatternMatches } from '../../src/monitors/mta-sts/mx-pattern.ts';
 import { mtaStsMonitor } from '../../src/monitors/mta-sts.ts';
 import { ruaProblem, tlsRptMonitor } from '../../src/monitors/tls-rpt.ts';
-import { FakeDns, type FakeRecord } from '../smtp/fake-dns.ts';
 import { type FakeSmtpServer, startFakeSmtp } from '../smtp/fake-smtp-server.ts';
 import { testContext } from '../smtp/monitor-context.ts';
+import { FakeDns, type FakeRecord } from '../support/fake-dns.ts';
 import { type Issued, Pki } from '../tls/pki.ts';
 
 const pki = new Pki();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { FakeDns } from './fake-dns.ts';
+import { FakeDns } from '../support/fake-dns.ts';
 
 export interface SuiteCase {
   scenario: string;
@@ -56,9 +56,9 @@ function zoneToDns(zonedata: Record<string, ZoneEntry[]>): FakeDns {
   for (const [name, entries] of Object.entries(zonedata)) {
     const key = name.toLowerCase();
     // TIMEOUT: queries for types without data time out; 'NONE' marks a type as having no data.
-    if (entries.some((e) => e === 'TIMEOUT')) dns.timeoutOtherTypes.add(key);
+    if (entries.some((e) => e === 'TIMEOUT')) dns.timeoutWithoutData(key);
     const hasTxt = entries.some((e) => typeof e === 'object' && 'TXT' in e);
-    dns.zone.set(key, []);
+    dns.declare(key);
     for (const entry of entries) {
       if (typeof entry !== 'object') continue;
       for (const [rawType, value] of Object.entries(entry)) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.ts';
 import { spfMonitor } from '../../src/monitors/spf/index.ts';
+import { FakeDns } from '../support/fake-dns.ts';
 import { monitorContext } from './context.ts';
-import { FakeDns } from './fake-dns.ts';
 
 async function check(dns: FakeDns, domain = 'example.nl', spfSenderIps: string[] = []): Promise<Map<string, Finding>> {
   const findings = await spfMonitor.run(monitorContext(dns, { spfSenderIps }), domain);
