@@ -3,8 +3,8 @@ import { associationData, matchTlsaRecord, matchTlsaSet } from '../../src/tls/da
 import { extractSpki } from '../../src/tls/der.ts';
 import { type TlsaRecord, tlsaUnusableReason } from '../../src/tls/tlsa.ts';
 import { type FakeSmtpServer, startFakeSmtp } from '../smtp/fake-smtp-server.ts';
+import { opensslDaneVerify } from '../support/openssl-smtp.ts';
 import { type Issued, Pki } from '../tls/pki.ts';
-import { opensslDaneVerify } from './openssl-dane.ts';
 
 const pki = new Pki();
 let root: Issued;

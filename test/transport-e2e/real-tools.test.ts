@@ -5,8 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.ts';
-import { opensslDaneVerifyAt } from '../dane/openssl-dane.ts';
-import { opensslLegacyTls } from './openssl-legacy.ts';
+import { opensslDaneVerifyAt, opensslLegacyTls } from '../support/openssl-smtp.ts';
 import { type CheckRun, labArgs, runCheck } from './run-check.ts';
 
 const DANE_CASES = [
