@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { CONFIG_OPTIONS, loadConfigOrReport } from './load-config.ts';
 
 const HELP = `usage: mailwarden config check [--config FILE]
 
@@ -11,30 +11,20 @@ export async function configCheckCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      config: { type: 'string', default: 'config.yaml' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: CONFIG_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   const file = positionals[0] ?? values.config;
-  try {
-    const config = loadConfigFile(file);
-    for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
-    const channels = Object.entries(config.channels).map(([name, channel]) => `${name} (${channel.type})`);
-    process.stdout.write(
-      `${file}: valid — ${config.domains.length} domains, ${channels.length} channels${channels.length ? `: ${channels.join(', ')}` : ''}, ` +
-        `${config.routes.length} routes; state in ${config.state.dir}\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport(file);
+  if (!config) return 1;
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const channels = Object.entries(config.channels).map(([name, channel]) => `${name} (${channel.type})`);
+  process.stdout.write(
+    `${file}: valid — ${config.domains.length} domains, ${channels.length} channels${channels.length ? `: ${channels.join(', ')}` : ''}, ` +
+      `${config.routes.length} routes; state in ${config.state.dir}\n`,
+  );
+  return 0;
 }

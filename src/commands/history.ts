@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normaliseDomain } from '../check/check-domain.ts';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { HistoryFile } from '../state/history-file.ts';
+import { CONFIG_OPTIONS, loadConfigOrReport } from './load-config.ts';
 
 const HELP = `usage: mailwarden history <domain> [--config FILE] [--since ISO-DATE] [--limit N] [--json]
 
@@ -15,27 +15,19 @@ export async function historyCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      config: { type: 'string', default: 'config.yaml' },
+      ...CONFIG_OPTIONS,
       since: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help || positionals.length === 0) {
     process.stdout.write(HELP);
     return values.help ? 0 : 3;
   }
-  let dir: string;
-  try {
-    dir = loadConfigFile(values.config).state.dir;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 3;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport(values.config);
+  if (!config) return 3;
+  const dir = config.state.dir;
   const domain = normaliseDomain(positionals[0]!);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   const entries = await new HistoryFile(join(dir, 'history.jsonl')).read({

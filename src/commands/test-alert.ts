@@ -3,10 +3,10 @@ import { scrub } from '../alerts/channel.ts';
 import { createChannel } from '../alerts/create-channels.ts';
 import { buildDigest } from '../alerts/digest.ts';
 import { outboxId } from '../alerts/outbox.ts';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { createLogger } from '../daemon/logger.ts';
 import type { Change } from '../model.ts';
 import type { Notice } from '../state/types.ts';
+import { CONFIG_OPTIONS, loadConfigOrReport } from './load-config.ts';
 
 const HELP = `usage: mailwarden test-alert <channel> [--config FILE]
 
@@ -70,25 +70,14 @@ export async function testAlertCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      config: { type: 'string', default: 'config.yaml' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: CONFIG_OPTIONS,
   });
   if (values.help || positionals.length !== 1) {
     process.stdout.write(HELP);
     return values.help ? 0 : 3;
   }
-  let config: ReturnType<typeof loadConfigFile>;
-  try {
-    config = loadConfigFile(values.config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 3;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport(values.config);
+  if (!config) return 3;
   const name = positionals[0]!;
   const channelConfig = config.channels[name];
   if (!channelConfig) {
