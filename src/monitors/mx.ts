@@ -1,8 +1,8 @@
-import { isIP } from 'node:net';
 import { DnsError } from '../dns/errors.ts';
 import type { DnsAnswer, DnsRecord } from '../dns/types.ts';
 import type { Finding } from '../model.ts';
 import { worstStatus } from '../model.ts';
+import { notAHostName } from './mx-target-kind.ts';
 import type { Monitor, MonitorContext } from './types.ts';
 
 const CHECK = 'mx.records';
@@ -44,7 +44,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
   const host = mx.exchange;
   const base = { check: CHECK, subject: host };
   const evidence = { domain, preference: mx.preference, exchange: host };
-  if (isIP(host) !== 0 || /^\[?[0-9a-f:.]+\]?$/i.test(host)) {
+  const kind = notAHostName(host);
+  if (kind === 'ip-literal') {
     return {
       addresses: [],
       finding: {
@@ -56,7 +57,7 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       },
     };
   }
-  if (host === 'localhost' || host.endsWith('.localhost')) {
+  if (kind === 'localhost') {
     return {
       addresses: [],
       finding: {

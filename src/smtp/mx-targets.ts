@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { DnsError } from '../dns/errors.ts';
 import type { DnsAnswer } from '../dns/types.ts';
+import { notAHostName } from '../monitors/mx-target-kind.ts';
 import type { MonitorContext } from '../monitors/types.ts';
 
 /** One MX host of a domain with its addresses, as the transport monitors need it. */
@@ -96,7 +97,9 @@ async function lookUp(context: MonitorContext, domain: string): Promise<MxTarget
     if (implicit.addresses.length === 0) return { kind: 'none', detail: `${domain} has no MX and no address` };
     return { kind: 'hosts', hosts: [implicit], implicit: true };
   }
-  const unique = [...new Map(entries.map((e) => [e.exchange, e])).values()];
+  // an IP literal or localhost names no mail host: mx.records fails it, there is nothing to probe or match
+  const unique = [...new Map(entries.map((e) => [e.exchange, e])).values()].filter((e) => !notAHostName(e.exchange));
+  if (unique.length === 0) return { kind: 'none', detail: `no MX target of ${domain} is a host name` };
   const hosts = await Promise.all(unique.map((e) => resolveHost(context, e.exchange, e.preference)));
   return { kind: 'hosts', hosts, implicit: false };
 }

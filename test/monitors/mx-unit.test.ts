@@ -40,6 +40,19 @@ describe('mx monitor (logic, in-memory DNS)', () => {
     expect(findings[0]).toMatchObject({ subject: 'lit.test', status: 'fail' });
   });
 
+  it('judges a host name made only of hex letters (bad.cafe) as a host, and [IPv6:…] as an IP literal', async () => {
+    const dns = new FakeDns()
+      .add('hex.test', 'MX', { preference: 10, exchange: 'bad.cafe' })
+      .add('hex.test', 'MX', { preference: 20, exchange: '[IPv6:2001:db8::25]' })
+      .add('bad.cafe', 'A', '192.0.2.25');
+    const findings = await mxMonitor.run(contextFor(dns), 'hex.test');
+    expect(findings.find((f) => f.subject === 'bad.cafe')).toMatchObject({ status: 'ok' });
+    expect(findings.find((f) => f.subject.startsWith('['))).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/IP address literal/),
+    });
+  });
+
   it('reports a domain without MX and without address as unable to receive mail (warn)', async () => {
     const [finding] = await mxMonitor.run(contextFor(new FakeDns().declare('nomail.test')), 'nomail.test');
     expect(finding).toMatchObject({ status: 'warn', subject: 'nomail.test' });

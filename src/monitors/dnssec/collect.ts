@@ -1,5 +1,6 @@
 import type { ValidationResult } from '../../dns/dnssec/result.ts';
 import type { DnssecValidator } from '../../dns/dnssec/validator.ts';
+import { notAHostName } from '../mx-target-kind.ts';
 
 /** Everything the dnssec.* findings of one domain are judged from: one validation per RRset the mail depends on. */
 export interface DnssecEvidence {
@@ -27,7 +28,7 @@ function mxHosts(result: ValidationResult): string[] {
         .replace(/\.$/, '')
         .toLowerCase(),
     )
-    .filter((host) => host !== '');
+    .filter((host) => host !== '' && !notAHostName(host));
   return [...new Set(hosts)];
 }
 
