@@ -50,16 +50,12 @@ export async function probeResolver(dns: DnsClient, options: ProbeOptions = {}):
     const answer = await dns.query(name, type);
     const latencyMs = performance.now() - started;
     if (answer.rcode !== 'NOERROR' || !answer.answers.some((record) => record.type === type.toUpperCase())) {
-      return {
-        ok: false,
-        latencyMs,
+      return answerProblem(
+        'unexpected-answer',
         answer,
-        problem: {
-          kind: 'unexpected-answer',
-          server: answer.server,
-          message: `resolver ${answer.server} has no ${type} for ${display(name)} (${answer.rcode}); it cannot resolve`,
-        },
-      };
+        latencyMs,
+        `resolver ${answer.server} has no ${type} for ${display(name)} (${answer.rcode}); it cannot resolve`,
+      );
     }
     return { ok: true, latencyMs, answer, validated: answer.flags.ad };
   } catch (error) {
@@ -84,36 +80,26 @@ export async function checkDnssecSupport(dns: DnsClient, options: ProbeOptions =
   const owned = answer.answers.filter((record) => sameName(record.name, name));
   const data = owned.filter((record) => record.type === type);
   if (data.length === 0) {
-    return {
-      ok: false,
-      latencyMs,
+    return answerProblem(
+      'unexpected-answer',
       answer,
-      problem: {
-        kind: 'unexpected-answer',
-        server: answer.server,
-        message:
-          `resolver ${answer.server} returned no ${type} for ${display(name)} (${answer.rcode}); ` +
-          'cannot tell whether it passes DNSSEC data through',
-      },
-    };
+      latencyMs,
+      `resolver ${answer.server} returned no ${type} for ${display(name)} (${answer.rcode}); ` +
+        'cannot tell whether it passes DNSSEC data through',
+    );
   }
   const signed = owned.some(
     (record) => record.type === 'RRSIG' && (record.data as { typeCovered?: string } | undefined)?.typeCovered === type,
   );
   if (!signed) {
-    return {
-      ok: false,
-      latencyMs,
+    return answerProblem(
+      'dnssec-stripped',
       answer,
-      problem: {
-        kind: 'dnssec-stripped',
-        server: answer.server,
-        message:
-          `resolver ${answer.server} strips DNSSEC data: it returned ${type} for ${display(name)} without RRSIG ` +
-          `although DO was set${answer.dnssecOk ? '' : ' (and its answer did not echo DO)'}. DNSSEC and DANE ` +
-          'cannot be checked through it; use a DNSSEC-aware resolver (--resolver IP[:PORT]).',
-      },
-    };
+      latencyMs,
+      `resolver ${answer.server} strips DNSSEC data: it returned ${type} for ${display(name)} without RRSIG ` +
+        `although DO was set${answer.dnssecOk ? '' : ' (and its answer did not echo DO)'}. DNSSEC and DANE ` +
+        'cannot be checked through it; use a DNSSEC-aware resolver (--resolver IP[:PORT]).',
+    );
   }
   return { ok: true, latencyMs, answer, validated: answer.flags.ad };
 }
@@ -144,6 +130,16 @@ export async function checkDnssecSupportOfEach(
       }
     }),
   );
+}
+
+/** The resolver answered, and the answer shows the problem. */
+function answerProblem(
+  kind: ResolverProblemKind,
+  answer: DnsAnswer,
+  latencyMs: number,
+  message: string,
+): ResolverHealth {
+  return { ok: false, latencyMs, answer, problem: { kind, server: answer.server, message } };
 }
 
 function unreachable(error: unknown, latencyMs: number, name: string, type: string): ResolverHealth {
