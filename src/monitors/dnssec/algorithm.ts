@@ -2,8 +2,8 @@ import { ALGORITHMS, algorithmName, publicKeyBits } from '../../dns/dnssec/algor
 import { parseDnskey } from '../../dns/dnssec/rdata/dnskey.ts';
 import { DIGEST_TYPES } from '../../dns/dnssec/rdata/ds.ts';
 import type { ValidationResult } from '../../dns/dnssec/result.ts';
-import type { Finding, Status } from '../../model.ts';
-import { worstStatus } from '../../model.ts';
+import type { Finding } from '../../model.ts';
+import { type ZoneProblem, zoneVerdict } from './zone-verdict.ts';
 
 const CHECK = 'dnssec.algorithm';
 
@@ -12,7 +12,7 @@ export function algorithmFinding(zone: string, dnskey: ValidationResult): Findin
   const link = dnskey.chain.find((candidate) => candidate.zone === zone);
   const keys = dnskey.records.filter((record) => record.type === 'DNSKEY').map((record) => parseDnskey(record.rdata));
   if (keys.length === 0) return undefined;
-  const problems: { status: Status; text: string }[] = [];
+  const problems: ZoneProblem[] = [];
   const keyFacts = keys.map((key) => ({
     keyTag: key.keyTag,
     algorithm: key.algorithm,
@@ -45,21 +45,8 @@ export function algorithmFinding(zone: string, dnskey: ValidationResult): Findin
     keys: keyFacts,
     dsDigestTypes: digestTypes.map((type) => DIGEST_TYPES[type]?.name ?? `type ${type}`),
   };
-  if (problems.length === 0) {
-    return {
-      check: CHECK,
-      subject: zone,
-      status: 'ok',
-      summary: `${zone} uses ${[...new Set(keyFacts.map((key) => key.algorithmName))].join(', ')}`,
-      evidence,
-    };
-  }
-  return {
-    check: CHECK,
-    subject: zone,
-    status: worstStatus(problems.map((problem) => problem.status)),
-    summary: `${zone}: ${problems.map((problem) => problem.text).join('; ')}`,
-    evidence,
+  return zoneVerdict(CHECK, zone, problems, evidence, {
+    okSummary: `${zone} uses ${[...new Set(keyFacts.map((key) => key.algorithmName))].join(', ')}`,
     fix: 'Roll the zone to ECDSAP256SHA256 (13) or ED25519 (15) with your DNS provider (an algorithm rollover), and publish a SHA-256 (digest type 2) DS at the registrar. Weak or SHA-1 based keys are already refused by some validators, which then treat the zone as unsigned.',
-  };
+  });
 }

@@ -2,10 +2,10 @@ import { parseRrsig } from '../../dns/dnssec/rdata/rrsig.ts';
 import { serialToEpochSeconds } from '../../dns/dnssec/serial-time.ts';
 import { isDnsError } from '../../dns/errors.ts';
 import type { DnsAnswer } from '../../dns/types.ts';
-import type { Finding, Status } from '../../model.ts';
-import { worstStatus } from '../../model.ts';
+import type { Finding } from '../../model.ts';
 import type { MonitorContext } from '../types.ts';
 import type { DnssecSettings } from './settings.ts';
+import { type ZoneProblem, zoneVerdict } from './zone-verdict.ts';
 
 const CHECK = 'dnssec.consistency';
 
@@ -82,7 +82,7 @@ export async function consistencyFinding(
     if (addresses.length === 0) views.push({ nameserver, address: '-', error: 'no address' });
     views.push(...(await Promise.all(addresses.map((address) => viewOf(context, zone, nameserver, address)))));
   }
-  const problems: { status: Status; text: string }[] = [];
+  const problems: ZoneProblem[] = [];
   const answering = views.filter((view) => view.error === undefined && view.skipped === undefined);
   for (const view of views.filter((candidate) => candidate.error !== undefined)) {
     problems.push({ status: 'warn', text: `${view.nameserver} (${view.address}) does not answer: ${view.error}` });
@@ -123,21 +123,8 @@ export async function consistencyFinding(
       evidence,
     };
   }
-  if (problems.length === 0) {
-    return {
-      check: CHECK,
-      subject: zone,
-      status: 'ok',
-      summary: `${answering.length} authoritative server address(es) of ${zone} serve the same signed zone`,
-      evidence,
-    };
-  }
-  return {
-    check: CHECK,
-    subject: zone,
-    status: worstStatus(problems.map((problem) => problem.status)),
-    summary: `${zone}: ${problems.map((problem) => problem.text).join('; ')}`,
-    evidence,
+  return zoneVerdict(CHECK, zone, problems, evidence, {
+    okSummary: `${answering.length} authoritative server address(es) of ${zone} serve the same signed zone`,
     fix: 'Check the zone transfers (NOTIFY/IXFR/AXFR, TSIG keys, ACLs) from the primary to every secondary and that each listed name server answers for the zone; a secondary that stops transferring serves old signatures until they expire, and then the domain fails for every resolver that asks it.',
-  };
+  });
 }
