@@ -27,7 +27,11 @@ async function checkHost(context: MonitorContext, resolved: MxTarget): Promise<F
   const falseNx = lookup.kind === 'found' ? await falseNxdomainAtTcp(context, lookup.owner) : undefined;
   const tlsa = tlsaFinding(host, lookup, falseNx, security);
   // a TLSA failure is a verdict only when the host's own addresses resolved: otherwise our resolver is the suspect
-  if (lookup.kind === 'failed' && host.addresses.length === 0) tlsa.status = 'error';
+  if (lookup.kind === 'failed' && (host.addresses.length === 0 || lookup.undetermined)) {
+    tlsa.status = 'error';
+    tlsa.summary = `Could not judge the TLSA records at ${lookup.owner}: ${lookup.detail}`;
+    delete tlsa.fix;
+  }
   const findings: Finding[] = [tlsa];
   if (lookup.kind !== 'found' || lookup.security !== 'secure') return findings;
   const records = lookup.records;

@@ -22,3 +22,25 @@ describe('mailwarden check verdicts, read as a demanding user would (real lab)',
     },
   );
 });
+
+describe('mailwarden check without the lab trust anchor (built-in IANA anchors against the private lab root)', () => {
+  it('reports DNSSEC and DANE as could-not-check (error, exit 3) naming the trust anchor, never as a broken domain', async () => {
+    const flags = labFlags();
+    const at = flags.indexOf('--trust-anchor');
+    flags.splice(at, 2);
+    const run = await runCli(['check', 'tlsa-good.test', ...flags, '--checks', 'mx,dnssec,dane', '--json']);
+    const findings = findingsOf(run, 'tlsa-good.test');
+    const chain = findings.filter((f) => f.check === 'dnssec.chain');
+    expect(chain.length, listed(findings)).toBeGreaterThan(0);
+    for (const f of [...chain, ...findings.filter((f) => f.check === 'dane.tlsa')]) {
+      expect(f.status, listed(findings)).toBe('error');
+      expect(f.summary).toMatch(/match none of our trust anchors \(20326\/8, 38696\/8\)/);
+      expect(f.fix).toBeUndefined();
+    }
+    expect(
+      findings.filter((f) => f.status === 'fail' || f.status === 'warn'),
+      listed(findings),
+    ).toEqual([]);
+    expect(run.code).toBe(3);
+  });
+});

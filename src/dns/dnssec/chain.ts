@@ -74,6 +74,22 @@ export class ChainBuilder {
         if (anchor.dnskeys.some((rdata) => bytesEqual(rdata, key.rdata))) return true;
         return anchor.ds.some((rdata) => dsMatches(zone, parseDs(rdata), key));
       });
+    if (dnskeyRecords.length > 0 && anchoredKeys.length === 0) {
+      // not the domain's fault: the resolver serves another root (a private one, or ours is outdated)
+      const served = dnskeyRecords.map((record) => parseDnskey(record.rdata).keyTag).join(', ');
+      const anchored = [
+        ...anchor.ds.map((rdata) => parseDs(rdata)).map((ds) => `${ds.keyTag}/${ds.algorithm}`),
+        ...anchor.dnskeys.map((rdata) => parseDnskey(rdata)).map((key) => `${key.keyTag}/${key.algorithm}`),
+      ].join(', ');
+      return {
+        ...base,
+        status: 'indeterminate',
+        reason: 'no-trust-anchor',
+        detail:
+          `the resolver's ${zone === '' ? 'root' : displayName(zone)} keys (${served}) match none of our trust anchors ` +
+          `(${anchored}): it serves another ${zone === '' ? 'root' : 'zone'}, so nothing can be judged (a private root needs its own trust anchor)`,
+      };
+    }
     return this.#keysFromDnskeySet(
       zone,
       answer,

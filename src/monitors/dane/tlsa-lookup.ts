@@ -13,8 +13,11 @@ export type RrsetSecurity = 'secure' | 'insecure';
 /** What a TLSA query yielded, judged: records, their security, or why there is no usable answer. */
 export type TlsaAnswer =
   | { kind: 'answer'; records: DnsRecord[]; security: RrsetSecurity; resolverAd: boolean | undefined; detail?: string }
-  /** Bogus data, SERVFAIL or timeout: DANE senders defer mail. */
-  | { kind: 'failed'; reason: string; detail: string };
+  /**
+   * Bogus data, SERVFAIL or timeout: DANE senders defer mail. `undetermined`: our validator could not judge at all
+   * (no trust anchor matches what the resolver serves): a problem on our side, not a verdict about the host.
+   */
+  | { kind: 'failed'; reason: string; detail: string; undetermined?: boolean };
 
 async function validatorFor(context: MonitorContext): Promise<DnssecValidator> {
   const file = context.options.trustAnchorFile;
@@ -67,6 +70,7 @@ export async function tlsaSecurity(context: MonitorContext, owner: string): Prom
         ? `bogus (${result.reason ?? 'validation failed'})`
         : (result.reason ?? 'indeterminate'),
     detail: result.detail,
+    ...(result.reason === 'no-trust-anchor' ? { undetermined: true } : {}),
   };
 }
 
@@ -113,7 +117,7 @@ export type TlsaLookup =
     }
   | { kind: 'absent'; tried: string[]; security: RrsetSecurity }
   /** Bogus, SERVFAIL or timeout on the TLSA query: senders that do DANE defer mail. */
-  | { kind: 'failed'; owner: string; reason: string; detail: string; tried: string[] };
+  | { kind: 'failed'; owner: string; reason: string; detail: string; tried: string[]; undetermined?: boolean };
 
 export const tlsaOwner = (host: string) => `_25._tcp.${host}`;
 
@@ -130,7 +134,7 @@ export async function lookUpTlsa(context: MonitorContext, host: MxTarget): Promi
     const owner = tlsaOwner(name);
     tried.push(owner);
     const answer = await tlsaSecurity(context, owner);
-    if (answer.kind === 'failed') return { kind: 'failed', owner, reason: answer.reason, detail: answer.detail, tried };
+    if (answer.kind === 'failed') return { ...answer, owner, tried };
     lastSecurity = answer.security;
     const rdatas = answer.records.filter((r) => r.type === 'TLSA');
     if (rdatas.length === 0) continue;
