@@ -58,6 +58,16 @@ export class Pki {
 
   /** A self-signed root CA. */
   root(name: string, key: KeySpec = 'ec256'): Issued {
+    return this.#selfSignedWith(name, key, name, 3650, [
+      '-addext',
+      'basicConstraints=critical,CA:true',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+  }
+
+  /** `openssl req -x509`: a new key and a certificate signed by it, with the extensions in `extraArgs`. */
+  #selfSignedWith(name: string, key: KeySpec, cn: string, days: number, extraArgs: string[]): Issued {
     this.#openssl([
       'req',
       '-x509',
@@ -68,13 +78,10 @@ export class Pki {
       '-out',
       `${name}.pem`,
       '-subj',
-      `/CN=${name}`,
+      `/CN=${cn}`,
       '-days',
-      '3650',
-      '-addext',
-      'basicConstraints=critical,CA:true',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
+      String(days),
+      ...extraArgs,
     ]);
     return this.#load(name);
   }
@@ -125,22 +132,13 @@ export class Pki {
 
   selfSigned(name: string, spec: LeafSpec): Issued {
     const dns = spec.dns ?? [spec.cn];
-    this.#openssl([
-      'req',
-      '-x509',
-      ...keyArgs(spec.key ?? 'ec256'),
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-subj',
-      `/CN=${spec.cn}`,
-      '-days',
-      String(spec.days ?? 90),
-      ...(dns.length > 0 ? ['-addext', `subjectAltName=${dns.map((d) => `DNS:${d}`).join(',')}`] : []),
-    ]);
-    return this.#load(name);
+    return this.#selfSignedWith(
+      name,
+      spec.key ?? 'ec256',
+      spec.cn,
+      spec.days ?? 90,
+      dns.length > 0 ? ['-addext', `subjectAltName=${dns.map((d) => `DNS:${d}`).join(',')}`] : [],
+    );
   }
 
   /** PEM of leaf + chain, as a server presents it. */
