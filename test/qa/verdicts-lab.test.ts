@@ -44,3 +44,36 @@ describe('mailwarden check without the lab trust anchor (built-in IANA anchors a
     expect(run.code).toBe(3);
   });
 });
+
+describe('STARTTLS summaries say what matters for this host (real Postfix)', () => {
+  it('names the certificate by the MX name it is valid for, a mismatch by what it names, and tells how to fix trust', async () => {
+    const run = await runCli([
+      'check',
+      'tls-good.test',
+      'tls-wrongname.test',
+      ...labFlags(),
+      '--checks',
+      'mx,starttls',
+      '--json',
+    ]);
+    const good = findingsOf(run, 'tls-good.test').find(
+      (f) => f.subject === 'mx1.tls-good.test/127.25.0.1' && f.check === 'starttls.certificate',
+    );
+    expect(good?.status).toBe('ok');
+    expect(good?.summary).toMatch(/^rsa 2048 certificate for mx1\.tls-good\.test \(\+\d+ other names\), valid until/);
+    const wrong = findingsOf(run, 'tls-wrongname.test').find((f) => f.check === 'starttls.certificate');
+    expect(wrong?.status).toBe('info');
+    expect(wrong?.summary).toMatch(
+      /certificate for wrong-name\.invalid, valid until .*: not valid for mx1\.tls-wrongname\.test/,
+    );
+    expect(wrong?.fix).toMatch(/MTA-STS .* names mx1\.tls-wrongname\.test/);
+  });
+
+  it('says a TLS 1.0/1.1-only server offers nothing newer, without repeating the legacy version', async () => {
+    const run = await runCli(['check', 'tls-legacy.test', ...labFlags(), '--checks', 'mx,starttls', '--json']);
+    const protocol = findingsOf(run, 'tls-legacy.test').find((f) => f.check === 'starttls.protocol');
+    expect(protocol?.status).toBe('warn');
+    expect(protocol?.summary).toBe('offers at most TLSv1.1 (NCSC: phase-out): no TLS 1.2 or 1.3');
+    expect(protocol?.fix).toMatch(/^Enable TLS 1\.2 and 1\.3/);
+  });
+});

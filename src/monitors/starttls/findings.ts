@@ -115,8 +115,15 @@ export function protocolFinding(ctx: AddressContext, result: SmtpProbeResult): F
   const versionTier = protocolTier(tls.version);
   const legacyTier: Tier = legacy?.result === 'accepted' ? 'phase-out' : 'good';
   const tier = worstTier(versionTier, legacyTier);
-  const parts = [`negotiated ${tls.version} (NCSC: ${versionTier})`];
-  if (legacy?.result === 'accepted') parts.push(`still accepts ${legacy.version} (NCSC: phase-out)`);
+  const onlyLegacy = versionTier === 'phase-out' || versionTier === 'insufficient';
+  const parts = [
+    onlyLegacy
+      ? `offers at most ${tls.version} (NCSC: ${versionTier}): no TLS 1.2 or 1.3`
+      : `negotiated ${tls.version} (NCSC: ${versionTier})`,
+  ];
+  if (onlyLegacy) {
+    // the best version is legacy already: the legacy handshake can add nothing
+  } else if (legacy?.result === 'accepted') parts.push(`still accepts ${legacy.version} (NCSC: phase-out)`);
   else if (legacy?.result === 'refused') parts.push('refuses TLS 1.0/1.1');
   else if (legacy) parts.push(`TLS 1.0/1.1 could not be tested (${legacy.result})`);
   return finding(
@@ -128,7 +135,9 @@ export function protocolFinding(ctx: AddressContext, result: SmtpProbeResult): F
     tier === 'good' || tier === 'sufficient'
       ? {}
       : {
-          fix: 'Disable TLS 1.0 and 1.1 (Postfix: smtpd_tls_protocols = >=TLSv1.2, smtpd_tls_mandatory_protocols = >=TLSv1.2); prefer TLS 1.3.',
+          fix: onlyLegacy
+            ? 'Enable TLS 1.2 and 1.3 (a current OpenSSL and MTA support both), then disable TLS 1.0 and 1.1 (Postfix: smtpd_tls_protocols = >=TLSv1.2).'
+            : 'Disable TLS 1.0 and 1.1 (Postfix: smtpd_tls_protocols = >=TLSv1.2, smtpd_tls_mandatory_protocols = >=TLSv1.2); prefer TLS 1.3.',
         },
   );
 }
@@ -158,6 +167,17 @@ export function cipherFinding(ctx: AddressContext, result: SmtpProbeResult): Fin
       ? {}
       : { fix: 'Offer only ECDHE with AES-GCM or ChaCha20-Poly1305 (NCSC "good"), and let TLS 1.3 do the rest.' },
   );
+}
+
+/**
+ * The names to show for a certificate: the one it is valid for (its other names are noise to this host), else what
+ * it names instead, so that a mismatch reads as such.
+ */
+function certificateNames(dnsNames: readonly string[], matched: string | undefined, subject: string): string {
+  const shown = matched ? [matched] : dnsNames.slice(0, 3);
+  if (shown.length === 0) return subject;
+  const others = dnsNames.length - shown.length;
+  return `${shown.join(', ')}${others > 0 ? ` (+${others} other name${others === 1 ? '' : 's'})` : ''}`;
 }
 
 /** `starttls.certificate`: expiry, name, key, signature and trust of the presented certificate. */
@@ -195,13 +215,15 @@ export function certificateFinding(ctx: AddressContext, result: SmtpProbeResult)
     (worst, p) => (order.indexOf(p.status) > order.indexOf(worst) ? p.status : worst),
     'ok',
   );
-  const head = `${facts.keyType}${facts.keyBits ? ` ${facts.keyBits}` : ''} certificate for ${analysis.dnsNames.slice(0, 3).join(', ') || facts.subject}, valid until ${facts.notAfter.slice(0, 10)}`;
+  const head = `${facts.keyType}${facts.keyBits ? ` ${facts.keyBits}` : ''} certificate for ${certificateNames(analysis.dnsNames, analysis.matchedName, facts.subject)}, valid until ${facts.notAfter.slice(0, 10)}`;
   const summary =
     problems.length === 0 ? `${head}; valid name, trusted chain` : `${head}: ${problems.map((p) => p.text).join('; ')}`;
   const fix =
     status === 'fail' || status === 'warn'
       ? "Renew the certificate in time (automate it), with an RSA ≥ 2048 or ECDSA P-256/P-384 key and a SHA-2 signature; publish the next key's TLSA record before the switch when you use DANE."
-      : undefined;
+      : status === 'info'
+        ? `Opportunistic senders accept this certificate, but MTA-STS senders and DANE-TA records need one from a trusted CA that names ${ctx.host} (e.g. from Let's Encrypt).`
+        : undefined;
   return finding(
     'starttls.certificate',
     ctx,
