@@ -1,25 +1,20 @@
 import * as dnsPacket from 'dns-packet';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DnsCache } from '../../src/dns/cache.ts';
 import { DnsError } from '../../src/dns/errors.ts';
-import { createResolver, type Resolver, type ResolverOptions } from '../../src/dns/resolver.ts';
+import type { ResolverOptions } from '../../src/dns/resolver.ts';
 import type { DnsAnswer } from '../../src/dns/types.ts';
-import { type FakeServer, type Handler, type ReceivedQuery, responseTo, startFakeServer } from './fake-server.ts';
+import { closedAfterEach } from './closed-after-each.ts';
+import { type Handler, type ReceivedQuery, responseTo } from './fake-server.ts';
 
-const open: { servers: FakeServer[]; resolvers: Resolver[] } = { servers: [], resolvers: [] };
-afterEach(async () => {
-  for (const resolver of open.resolvers.splice(0)) resolver.close();
-  for (const server of open.servers.splice(0)) await server.close();
-});
+const open = closedAfterEach();
 
 let clock = 1_000_000;
 const now = () => clock;
 
 async function setup(handler: Handler, options: ResolverOptions = {}) {
-  const fake = await startFakeServer(handler);
-  open.servers.push(fake);
-  const dns = createResolver({ servers: [fake.server], timeoutMs: 150, retries: 0, cache: { now }, ...options });
-  open.resolvers.push(dns);
+  const fake = await open.fakeServer(handler);
+  const dns = open.resolver({ servers: [fake.server], timeoutMs: 150, retries: 0, cache: { now }, ...options });
   return { fake, dns };
 }
 

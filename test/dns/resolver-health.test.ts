@@ -1,26 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createResolver, type Resolver } from '../../src/dns/resolver.ts';
+import { describe, expect, it } from 'vitest';
+import type { Resolver } from '../../src/dns/resolver.ts';
 import { checkDnssecSupport, checkDnssecSupportOfEach, probeResolver } from '../../src/dns/resolver-health.ts';
-import { type FakeServer, type Handler, type ReceivedQuery, responseTo, startFakeServer } from './fake-server.ts';
+import { closedAfterEach } from './closed-after-each.ts';
+import { type FakeServer, type Handler, type ReceivedQuery, responseTo } from './fake-server.ts';
 
-const open: { servers: FakeServer[]; resolvers: Resolver[] } = { servers: [], resolvers: [] };
-afterEach(async () => {
-  for (const resolver of open.resolvers.splice(0)) resolver.close();
-  for (const server of open.servers.splice(0)) await server.close();
-});
+const open = closedAfterEach();
 
-async function fake(handler: Handler): Promise<FakeServer> {
-  const started = await startFakeServer(handler);
-  open.servers.push(started);
-  return started;
-}
+const fake = open.fakeServer;
 
 function client(server: FakeServer): Resolver {
-  const dns = createResolver({ servers: [server.server], timeoutMs: 100, retries: 0, cache: false });
-  open.resolvers.push(dns);
-  return dns;
+  return open.resolver({ servers: [server.server], timeoutMs: 100, retries: 0, cache: false });
 }
 
 const dnskey = {

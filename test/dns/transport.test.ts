@@ -1,33 +1,17 @@
 import * as dnsPacket from 'dns-packet';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DnsError } from '../../src/dns/errors.ts';
 import { nameToWire } from '../../src/dns/names.ts';
-import { createResolver, type Resolver } from '../../src/dns/resolver.ts';
-import { type FakeServer, type Handler, type ReceivedQuery, responseTo, startFakeServer } from './fake-server.ts';
+import type { createResolver, Resolver } from '../../src/dns/resolver.ts';
+import { closedAfterEach } from './closed-after-each.ts';
+import { type FakeServer, type Handler, type ReceivedQuery, responseTo } from './fake-server.ts';
 
-const open: { servers: FakeServer[]; resolvers: Resolver[] } = { servers: [], resolvers: [] };
+const open = closedAfterEach();
 
-afterEach(async () => {
-  for (const resolver of open.resolvers.splice(0)) resolver.close();
-  for (const server of open.servers.splice(0)) await server.close();
-});
-
-async function server(handler: Handler): Promise<FakeServer> {
-  const started = await startFakeServer(handler);
-  open.servers.push(started);
-  return started;
-}
+const server = open.fakeServer;
 
 function resolver(servers: FakeServer[], options: Parameters<typeof createResolver>[0] = {}): Resolver {
-  const created = createResolver({
-    servers: servers.map((s) => s.server),
-    timeoutMs: 150,
-    retries: 1,
-    cache: false,
-    ...options,
-  });
-  open.resolvers.push(created);
-  return created;
+  return open.resolver({ servers: servers.map((s) => s.server), timeoutMs: 150, retries: 1, cache: false, ...options });
 }
 
 const answerA = (query: ReceivedQuery, address = '192.0.2.1') => ({
