@@ -80,6 +80,28 @@ describe('dane monitor', () => {
     expect(nearExpiry['dane.rollover']?.summary).toMatch(/expires in 10 days .* renewal will break DANE/);
   });
 
+  it('single DANE-EE on an already expired certificate: says it expired (not "expires in 0 days")', async () => {
+    const port = await serve();
+    const later = new Date(current.x509.validToDate.getTime() + 3 * 86_400_000);
+    const f = await check(zone([record(3, 1, 1, current)]), port, later);
+    expect(f['dane.match']?.status).toBe('ok');
+    expect(f['dane.rollover']?.status).toBe('warn');
+    const day = current.x509.validToDate.toISOString().slice(0, 10);
+    expect(f['dane.rollover']?.summary).toMatch(new RegExp(`^The certificate expired on ${day} .*overdue renewal`));
+    expect(f['dane.rollover']?.summary).not.toMatch(/expires in/);
+  });
+
+  it('a DANE-EE match has no expiry; a DANE-TA-only match ends with the leaf (expiresAt); counts read as words', async () => {
+    const port = await serve();
+    const ee = await check(zone([record(3, 1, 1, current), record(3, 1, 1, next)]), port);
+    expect(ee['dane.match']?.expiresAt).toBeUndefined();
+    expect(ee['dane.tlsa']?.summary).toMatch(/^2 usable TLSA records at/);
+    expect(ee['dane.rollover']?.summary).toBe('1 spare record ready for the next key');
+    const ta = await check(zone([record(2, 0, 1, ca)]), port);
+    expect(ta['dane.match']?.expiresAt).toBe(current.x509.validToDate.toISOString());
+    expect(ta['dane.tlsa']?.summary).toMatch(/^1 usable TLSA record at/);
+  });
+
   it('renewal with a new key and only the old record published: match fails', async () => {
     const port = await serve({ tls: { key: next.keyPem, cert: `${next.certPem}${ca.certPem}` } });
     const f = await check(zone([record(3, 1, 1, current)]), port);

@@ -9,6 +9,8 @@ import type { AddressSecurity, TlsaLookup } from './tlsa-lookup.ts';
 
 const DAY_MS = 86_400_000;
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 export function tlsaFinding(
   host: MxTarget,
   lookup: TlsaLookup,
@@ -53,7 +55,7 @@ export function tlsaFinding(
     return {
       ...base,
       status: 'warn',
-      summary: `${records.length} TLSA record(s) at ${lookup.owner}, but the zone is not DNSSEC-signed: senders ignore them`,
+      summary: `${plural(records.length, 'TLSA record')} at ${lookup.owner}, but the zone is not DNSSEC-signed: senders ignore them`,
       evidence,
       fix: 'Sign the zone (and publish its DS at the parent), or the TLSA records protect nothing.',
     };
@@ -88,7 +90,7 @@ export function tlsaFinding(
   return {
     ...base,
     status: 'ok',
-    summary: `${usable.length} usable TLSA record(s) at ${lookup.owner}, DNSSEC-signed`,
+    summary: `${plural(usable.length, 'usable TLSA record')} at ${lookup.owner}, DNSSEC-signed`,
     evidence,
   };
 }
@@ -150,8 +152,17 @@ export function matchFinding(facts: AddressFacts, probe: AddressProbe): MatchOut
   };
   if (summary.authenticated) {
     const matched = summary.results.filter((r) => r.verdict === 'match').map((r) => formatTlsa(r.record, true));
+    // DANE-EE ignores dates; when only DANE-TA records match, the match ends with the leaf's validity (RFC 7672 §3.1.2)
+    const onlyTa = !summary.results.some((r) => r.verdict === 'match' && r.record.usage === 3);
+    const expiresAt = onlyTa ? analysis?.leafFacts.notAfter : undefined;
     return {
-      finding: { ...base, status: 'ok', summary: `Certificate matches TLSA ${matched.join(', ')}`, evidence },
+      finding: {
+        ...base,
+        status: 'ok',
+        summary: `Certificate matches TLSA ${matched.join(', ')}`,
+        evidence,
+        ...(expiresAt ? { expiresAt } : {}),
+      },
       summary,
       leafNotAfter: analysis?.leafFacts.notAfter,
     };
@@ -197,12 +208,14 @@ export function rolloverFinding(
   let text =
     taMatched.length > 0
       ? 'A DANE-TA record survives leaf renewals'
-      : `${spares.length} spare record(s) ready for the next key`;
+      : `${plural(spares.length, 'spare record')} ready for the next key`;
   let fix: string | undefined;
   if (taMatched.length === 0 && eeMatched.length > 0 && spares.length === 0) {
     status = 'warn';
-    if (daysLeft < facts.rolloverWarnDays) {
-      text = `The certificate expires in ${Math.max(0, Math.floor(daysLeft))} days and only one DANE-EE record matches the current key: the renewal will break DANE unless a record for the next key is published first`;
+    if (daysLeft < 0) {
+      text = `The certificate expired on ${leafNotAfter?.slice(0, 10)} (DANE-EE ignores that) and only one DANE-EE record matches the current key: its overdue renewal will break DANE unless a record for the next key is published first`;
+    } else if (daysLeft < facts.rolloverWarnDays) {
+      text = `The certificate expires in ${Math.floor(daysLeft)} day${Math.floor(daysLeft) === 1 ? '' : 's'} and only one DANE-EE record matches the current key: the renewal will break DANE unless a record for the next key is published first`;
     } else {
       text = 'Only one DANE-EE record, for the current key, and nothing to take over: a key change breaks DANE';
     }
