@@ -42,6 +42,15 @@ describe('dmarc monitor against the lab (NSD + Unbound)', () => {
     expect(f.get('dmarc.reporting')?.status).toBe('fail');
   });
 
+  it('dmarc-broken.test: the invalid p=rejectt is named in dmarc.policy (effectively none), not shown as "p=none"', async () => {
+    const policy = (await check('dmarc-broken.test')).get('dmarc.policy');
+    expect(policy).toMatchObject({ status: 'fail', evidence: { policy: 'none', written: 'p=rejectt' } });
+    expect(policy?.summary).toBe(
+      'DMARC policy for dmarc-broken.test is effectively none: p=rejectt is not a policy, so receivers apply none or ignore the record',
+    );
+    expect(policy?.fix).toMatch(/p=quarantine or p=reject/);
+  });
+
   it('dmarc-extrua.test: external rua without authorization fails; dmarc-extauth.test with a wildcard passes', async () => {
     const unauthorized = (await check('dmarc-extrua.test')).get('dmarc.reporting');
     expect(unauthorized?.status).toBe('fail');

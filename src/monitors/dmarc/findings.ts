@@ -79,6 +79,17 @@ export function policyFinding(domain: string, policyDomain: string, record: Dmar
     pct: record.pct ?? null,
   };
   const base = { check: 'dmarc.policy', subject: domain, evidence };
+  const written = record.tags.get(applied.tag);
+  if (applied.value === 'none' && written !== undefined && written.toLowerCase() !== 'none') {
+    // an invalid p/sp counts as none at receivers (RFC 7489 §6.6.3), or the record is ignored altogether
+    return {
+      ...base,
+      evidence: { ...evidence, written: `${applied.tag}=${written}` },
+      status: 'fail',
+      summary: `DMARC policy for ${domain} is effectively none: ${applied.tag}=${written} is not a policy, so receivers apply none or ignore the record`,
+      fix: `Write ${applied.tag}=quarantine or ${applied.tag}=reject (the only values besides none).`,
+    };
+  }
   if (applied.value === 'none') {
     return {
       ...base,
