@@ -65,6 +65,7 @@ async function judgePolicy(
   const mxHosts = targets.kind === 'hosts' && !targets.implicit ? targets.hosts.map((h) => h.host) : [];
   const uncovered = mxHosts.filter((mx) => !policy.mx.some((pattern) => mxPatternMatches(pattern, mx)));
   const notes: string[] = [];
+  const fixes: string[] = [];
   const statuses: Status[] = [policy.mode === 'enforce' ? 'ok' : 'info'];
   const raise = (to: Status) => statuses.push(to);
   const full = { ...evidence, policy, mxHosts, uncovered };
@@ -76,10 +77,14 @@ async function judgePolicy(
     notes.push(
       `MX not covered by the policy: ${uncovered.join(', ')}${policy.mode === 'enforce' ? ' (senders refuse to deliver there)' : ''}`,
     );
+    fixes.push(
+      `Add ${uncovered.map((mx) => `"mx: ${mx}"`).join(', ')} to the policy ("*.example.com" covers one label) and change the TXT id.`,
+    );
   }
   if (policy.maxAge < ONE_DAY) {
     raise('warn');
     notes.push(`max_age ${policy.maxAge} s is shorter than a day: the policy hardly protects between fetches`);
+    fixes.push('Use max_age ≥ 604800 (a week; RFC 8461 suggests weeks) once the policy works.');
   }
   let tls: { problems: string[]; unknown: string[] } = { problems: [], unknown: [] };
   if (policy.mode === 'enforce') {
@@ -87,7 +92,10 @@ async function judgePolicy(
     if (tls.problems.length > 0) {
       raise('fail');
       notes.push(
-        `in enforce mode these MX addresses fail STARTTLS or certificate validation, so senders will not deliver to them: ${tls.problems.join('; ')}`,
+        `senders will not deliver to MX addresses that fail STARTTLS or certificate checks: ${tls.problems.join('; ')}`,
+      );
+      fixes.push(
+        'Give every MX working STARTTLS and a certificate from a public CA valid for its own MX name, or set the policy to mode testing (and change the TXT id) until they have.',
       );
     }
   } else if (policy.mode === 'testing') {
@@ -95,16 +103,19 @@ async function judgePolicy(
   }
   const status = worstStatus(statuses);
   const head = `MTA-STS policy mode ${policy.mode}, max_age ${policy.maxAge}, mx ${policy.mx.join(', ')}`;
-  const fix =
+  // a problem is the line's subject; the policy itself is in the evidence
+  const summary =
     status === 'fail' || status === 'warn'
-      ? 'List every MX host in the policy (mx: lines, "*.example.com" covers one label), give every MX a valid certificate for its own name, use max_age ≥ 604800, and change the TXT id after every policy change.'
-      : undefined;
+      ? `MTA-STS policy (mode ${policy.mode}): ${notes.join('; ')}`
+      : notes.length > 0
+        ? `${head}: ${notes.join('; ')}`
+        : head;
   return policyFinding(
     domain,
     status,
-    notes.length > 0 ? `${head}: ${notes.join('; ')}` : head,
+    summary,
     { ...full, mxTls: tls },
-    fix,
+    fixes.length > 0 ? fixes.join(' ') : undefined,
   );
 }
 

@@ -125,6 +125,20 @@ describe('mtasts monitor', () => {
     expect(f['mtasts.policy']?.summary).toMatch(/not covered.*mx\.sts\.test/);
   });
 
+  it('a failing policy says the problem first and fixes exactly that (the policy itself is evidence)', async () => {
+    const uncovered = await check('uncovered.test', await smtpWith(mxCert));
+    expect(uncovered['mtasts.policy']?.summary).toMatch(
+      /^MTA-STS policy \(mode enforce\): MX not covered by the policy: mx\.sts\.test/,
+    );
+    expect(uncovered['mtasts.policy']?.fix).toBe(
+      'Add "mx: mx.sts.test" to the policy ("*.example.com" covers one label) and change the TXT id.',
+    );
+    expect(uncovered['mtasts.policy']?.evidence.policy).toMatchObject({ mode: 'enforce' });
+    const badmx = await check('badmx.test', await smtpWith(selfSignedMx));
+    expect(badmx['mtasts.policy']?.fix).toMatch(/^Give every MX working STARTTLS and a certificate from a public CA/);
+    expect(badmx['mtasts.policy']?.fix).not.toMatch(/max_age/);
+  });
+
   it('testing mode with an uncovered MX: warn', async () => {
     const f = await check('testing.test', await smtpWith(mxCert));
     expect(f['mtasts.policy']?.status).toBe('warn');
