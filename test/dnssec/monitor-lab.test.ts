@@ -101,6 +101,38 @@ describe('the dnssec monitor on the lab', () => {
     );
   });
 
+  it('keeps the consistency line short and readable: error kind, dates to the minute, days not 699 h', async () => {
+    const consistency = find(await dnssecMonitor.run(context(), 'lab-stale.test'), 'dnssec.consistency');
+    expect(consistency.status).toBe('warn');
+    expect(consistency.summary).toContain('ns3.lab-stale.test (127.53.1.254) does not answer (timeout)');
+    expect(consistency.summary).toMatch(
+      /SOA serials differ: ns2\.lab-stale\.test \(127\.53\.1\.4\) serves \d+, the others \d+/,
+    );
+    expect(consistency.summary).toMatch(
+      /expiring \d{4}-\d\d-\d\d \d\d:\d\d UTC, 29 days before the others: a stale copy/,
+    );
+    expect(consistency.summary.length).toBeLessThanOrEqual(300);
+  });
+
+  it('says an unsigned zone is consistent without calling it signed', async () => {
+    const consistency = find(await dnssecMonitor.run(context(), 'dnssec-unsigned.test'), 'dnssec.consistency');
+    expect(consistency.status).toBe('ok');
+    expect(consistency.summary).toMatch(
+      /^The one authoritative server address of dnssec-unsigned\.test answers for the zone \(serial \d+\)$/,
+    );
+  });
+
+  it('reports name servers on private addresses as not checked (info), not as an error, without --allow-private-targets', async () => {
+    const guarded: MonitorContext = {
+      ...context(),
+      guard: createTargetGuard({ allowPrivateTargets: false, trusted: [] }),
+      options: { ...DEFAULT_CHECK_OPTIONS, trustAnchorFile: labInfo().trustAnchorFile },
+    };
+    const consistency = find(await dnssecMonitor.run(guarded, 'dnssec-alg13.test'), 'dnssec.consistency');
+    expect(consistency.status).toBe('info');
+    expect(consistency.summary).toMatch(/^Not checked: 127\.53\.1\.3 is a special-purpose address/);
+  });
+
   it('flags a missing RRSIG on the MX RRset as a failing chain', async () => {
     const chain = find(
       await dnssecMonitor.run(context(), 'dnssec-norrsig.test'),

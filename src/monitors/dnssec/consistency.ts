@@ -17,7 +17,17 @@ interface ServerView {
   /** ISO time of the earliest RRSIG expiration over SOA and DNSKEY on this server. */
   earliestExpiration?: string;
   error?: string;
+  /** The DnsError kind (timeout, refused, …): the summary's short form of `error`. */
+  errorKind?: string;
   skipped?: string;
+}
+
+/** `2026-11-23 07:43 UTC`: an expiry time as a reader scans it. */
+const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+function span(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours < 48 ? `${hours.toFixed(0)} h` : `${(hours / 24).toFixed(0)} days`;
 }
 
 function earliestExpiration(answers: DnsAnswer[], nowSeconds: number): number | undefined {
@@ -57,7 +67,12 @@ async function viewOf(context: MonitorContext, zone: string, nameserver: string,
       ...(earliest !== undefined ? { earliestExpiration: new Date(earliest * 1000).toISOString() } : {}),
     };
   } catch (error) {
-    return { nameserver, address, error: isDnsError(error) ? `${error.kind}: ${error.message}` : String(error) };
+    return {
+      nameserver,
+      address,
+      error: isDnsError(error) ? `${error.kind}: ${error.message}` : String(error),
+      ...(isDnsError(error) ? { errorKind: error.kind } : {}),
+    };
   }
 }
 
@@ -85,15 +100,16 @@ export async function consistencyFinding(
   const problems: ZoneProblem[] = [];
   const answering = views.filter((view) => view.error === undefined && view.skipped === undefined);
   for (const view of views.filter((candidate) => candidate.error !== undefined)) {
-    problems.push({ status: 'warn', text: `${view.nameserver} (${view.address}) does not answer: ${view.error}` });
+    const why = view.errorKind ?? view.error;
+    problems.push({ status: 'warn', text: `${view.nameserver} (${view.address}) does not answer (${why})` });
   }
   const serials = [...new Set(answering.map((view) => view.serial))];
   if (serials.length > 1) {
     const highest = Math.max(...answering.map((view) => view.serial ?? 0));
     const behind = answering
       .filter((view) => view.serial !== highest)
-      .map((view) => `${view.nameserver} (${view.address}) serial ${view.serial}`);
-    problems.push({ status: 'warn', text: `SOA serials differ (highest ${highest}): ${behind.join(', ')}` });
+      .map((view) => `${view.nameserver} (${view.address}) serves ${view.serial}`);
+    problems.push({ status: 'warn', text: `SOA serials differ: ${behind.join(', ')}, the others ${highest}` });
   }
   if (signed) {
     for (const view of answering.filter((candidate) => (candidate.dnskeys ?? 0) === 0)) {
@@ -109,11 +125,21 @@ export async function consistencyFinding(
       const remaining = (at - context.now().getTime()) / 1000;
       problems.push({
         status: remaining < settings.expiryFailSeconds ? 'fail' : 'warn',
-        text: `${view.nameserver} (${view.address}) serves signatures expiring ${view.earliestExpiration}, ${((best - at) / 3_600_000).toFixed(0)} h before the other servers: a stale copy`,
+        text: `${view.nameserver} (${view.address}) serves signatures expiring ${shortTime(view.earliestExpiration!)}, ${span(best - at)} before the others: a stale copy`,
       });
     }
   }
   const evidence = { zone, servers: views };
+  if (answering.length === 0 && views.length > 0 && views.every((view) => view.skipped !== undefined)) {
+    // the target guard's decision, not a failure: reported like an MX address that is not probed
+    return {
+      check: CHECK,
+      subject: zone,
+      status: 'info',
+      summary: `Not checked: ${views[0]!.skipped}`,
+      evidence,
+    };
+  }
   if (answering.length === 0) {
     return {
       check: CHECK,
@@ -124,7 +150,10 @@ export async function consistencyFinding(
     };
   }
   return zoneVerdict(CHECK, zone, problems, evidence, {
-    okSummary: `${answering.length} authoritative server address(es) of ${zone} serve the same signed zone`,
+    okSummary:
+      answering.length === 1
+        ? `The one authoritative server address of ${zone} answers for the ${signed ? 'signed ' : ''}zone (serial ${answering[0]!.serial})`
+        : `All ${answering.length} authoritative server addresses of ${zone} serve the same ${signed ? 'signed ' : ''}zone (serial ${answering[0]!.serial})`,
     fix: 'Check the zone transfers (NOTIFY/IXFR/AXFR, TSIG keys, ACLs) from the primary to every secondary and that each listed name server answers for the zone; a secondary that stops transferring serves old signatures until they expire, and then the domain fails for every resolver that asks it.',
   });
 }
