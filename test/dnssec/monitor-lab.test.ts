@@ -133,6 +133,26 @@ describe('the dnssec monitor on the lab', () => {
     expect(consistency.summary).toMatch(/^Not checked: 127\.53\.1\.3 is a special-purpose address/);
   });
 
+  it('explains an insecure chain in words (no DS at the parent), naming the zone, also through a CNAME', async () => {
+    const own = find(
+      await dnssecMonitor.run(context(), 'dnssec-unsigned.test'),
+      'dnssec.chain',
+      'dnssec-unsigned.test',
+    );
+    expect(own.summary).toBe(
+      'dnssec-unsigned.test is not protected by DNSSEC: dnssec-unsigned.test has no DS record at its parent (proven by NSEC), so validators treat it as unsigned',
+    );
+    const alias = find(
+      await dnssecMonitor.run(context(), 'tlsa-insecureaddr.test'),
+      'dnssec.chain',
+      'mx1.tlsa-insecureaddr.test',
+    );
+    expect(alias.status).toBe('fail');
+    expect(alias.summary).toMatch(
+      /tlsa-unsigned\.test has no DS record at its parent .* \(mx1\.tlsa-insecureaddr\.test is an alias into that zone\)$/,
+    );
+  });
+
   it('flags a missing RRSIG on the MX RRset as a failing chain', async () => {
     const chain = find(
       await dnssecMonitor.run(context(), 'dnssec-norrsig.test'),

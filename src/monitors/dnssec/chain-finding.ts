@@ -33,6 +33,17 @@ function judgesTheChain(result: ValidationResult): boolean {
   return !(result.type === 'TLSA' && result.verdict === 'insecure' && result.records.length === 0);
 }
 
+/** Why a name is insecure, in words: the delegation without DS is the usual answer (the proof stays in evidence). */
+function insecureReason(result: ValidationResult): string {
+  if (result.insecureAt && result.denial?.proves === 'no-ds') {
+    const name = result.name.replace(/\.$/, '');
+    const inside = name === result.insecureAt || name.endsWith(`.${result.insecureAt}`);
+    const via = inside ? '' : ` (${name} is an alias into that zone)`;
+    return `${result.insecureAt} has no DS record at its parent (proven by ${result.denial.kind.toUpperCase()}), so validators treat it as unsigned${via}`;
+  }
+  return result.detail.replace(/^insecure: /, '');
+}
+
 /** dnssec.chain for one subject from the validations of the RRsets it depends on (the worst one decides). */
 export function chainFinding(subject: string, results: readonly ValidationResult[]): Finding {
   const judged = results.some(judgesTheChain) ? results.filter(judgesTheChain) : results;
@@ -54,7 +65,7 @@ export function chainFinding(subject: string, results: readonly ValidationResult
         check: CHECK,
         subject,
         status: 'fail',
-        summary: `${subject} is not protected by DNSSEC: ${worst.detail}`,
+        summary: `${subject} is not protected by DNSSEC: ${insecureReason(worst)}`,
         evidence: { ...evidence, insecureAt: worst.insecureAt },
         fix: 'Enable DNSSEC signing for the zone at its DNS provider and publish the DS record at the registrar. Validating senders cannot trust unsigned MX, address or TLSA records (no DANE without DNSSEC).',
       };
