@@ -54,6 +54,12 @@ describe('spf monitor against the lab (NSD + Unbound)', () => {
     expect((await check('spf-void.test')).get('spf.lookups')?.evidence).toMatchObject({ voidLookups: 3 });
   });
 
+  it('names the void terms in the summary, so the user sees which ones to remove', async () => {
+    expect((await check('spf-void.test')).get('spf.lookups')?.summary).toBe(
+      'SPF of spf-void.test gives permerror at receivers: 3 void lookups (limit 2): a:empty.spf-void.test, a:gone.spf-void.test, mx:empty.spf-void.test',
+    );
+  });
+
   it('reports the position of the syntax error', async () => {
     const record = (await check('spf-syntax.test')).get('spf.record');
     expect(record?.evidence).toMatchObject({ position: 22, term: 'inlcude:spf-good.test' });

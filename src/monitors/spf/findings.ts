@@ -157,7 +157,8 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
     );
   }
   if (tree.voidLookups > 2) {
-    failures.push(`${tree.voidLookups} void lookups (limit 2)`);
+    const voids = tree.problems.filter((p) => p.kind === 'void').map((p) => p.term);
+    failures.push(`${tree.voidLookups} void lookups (limit 2)${voids.length > 0 ? `: ${voids.join(', ')}` : ''}`);
   }
   const broken = tree.problems.filter((p) => p.kind !== 'macro' && p.kind !== 'void');
   for (const problem of broken) failures.push(`${problem.term} in ${problem.domain}: ${problem.detail}`);
