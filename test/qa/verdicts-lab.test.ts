@@ -69,6 +69,15 @@ describe('STARTTLS summaries say what matters for this host (real Postfix)', () 
     expect(wrong?.fix).toMatch(/MTA-STS .* names mx1\.tls-wrongname\.test/);
   });
 
+  it('says an expired certificate expired, once (no "valid until" and no "not trusted (certificate has expired)")', async () => {
+    const run = await runCli(['check', 'tls-expired.test', ...labFlags(), '--checks', 'mx,starttls', '--json']);
+    const certificate = findingsOf(run, 'tls-expired.test').find((f) => f.check === 'starttls.certificate');
+    expect(certificate?.status).toBe('fail');
+    expect(certificate?.summary).toMatch(
+      /^ec 256 certificate for mx1\.tls-expired\.test \(\+2 other names\): expired on \d{4}-\d\d-\d\d \(10 days ago\)$/,
+    );
+  });
+
   it('says a TLS 1.0/1.1-only server offers nothing newer, without repeating the legacy version', async () => {
     const run = await runCli(['check', 'tls-legacy.test', ...labFlags(), '--checks', 'mx,starttls', '--json']);
     const protocol = findingsOf(run, 'tls-legacy.test').find((f) => f.check === 'starttls.protocol');

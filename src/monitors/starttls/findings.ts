@@ -195,8 +195,11 @@ export function certificateFinding(ctx: AddressContext, result: SmtpProbeResult)
   const keyTier = certificateKeyTier(facts.keyType, facts.keyBits);
   const sigTier = signatureTier(facts.signatureAlgorithm);
   const problems: { status: Status; text: string }[] = [];
-  if (daysLeft < 0) problems.push({ status: 'fail', text: `expired on ${facts.notAfter}` });
-  else if (daysLeft < ctx.transport.certificateFailDays)
+  if (daysLeft < 0) {
+    const ago = Math.floor(-daysLeft);
+    const when = ago < 1 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`;
+    problems.push({ status: 'fail', text: `expired on ${facts.notAfter.slice(0, 10)} (${when})` });
+  } else if (daysLeft < ctx.transport.certificateFailDays)
     problems.push({ status: 'fail', text: `expires in ${daysLeft.toFixed(1)} days` });
   else if (daysLeft < ctx.transport.certificateWarnDays)
     problems.push({ status: 'warn', text: `expires in ${Math.floor(daysLeft)} days` });
@@ -209,13 +212,16 @@ export function certificateFinding(ctx: AddressContext, result: SmtpProbeResult)
   if (sigTier === 'insufficient') problems.push({ status: 'fail', text: `signed with ${facts.signatureAlgorithm}` });
   // opportunistic senders accept any certificate: name and trust matter only to DANE-TA and MTA-STS (judged there)
   if (analysis.matchedName === undefined) problems.push({ status: 'info', text: `not valid for ${ctx.host}` });
-  if (!analysis.trust.trusted) problems.push({ status: 'info', text: `not trusted (${analysis.trust.reason})` });
+  // an expired certificate fails chain validation for that reason alone: already said above
+  const onlyExpired = daysLeft < 0 && /expired/i.test(analysis.trust.reason ?? '');
+  if (!analysis.trust.trusted && !onlyExpired)
+    problems.push({ status: 'info', text: `not trusted (${analysis.trust.reason})` });
   const order: Status[] = ['ok', 'info', 'warn', 'fail'];
   const status = problems.reduce<Status>(
     (worst, p) => (order.indexOf(p.status) > order.indexOf(worst) ? p.status : worst),
     'ok',
   );
-  const head = `${facts.keyType}${facts.keyBits ? ` ${facts.keyBits}` : ''} certificate for ${certificateNames(analysis.dnsNames, analysis.matchedName, facts.subject)}, valid until ${facts.notAfter.slice(0, 10)}`;
+  const head = `${facts.keyType}${facts.keyBits ? ` ${facts.keyBits}` : ''} certificate for ${certificateNames(analysis.dnsNames, analysis.matchedName, facts.subject)}${daysLeft < 0 ? '' : `, valid until ${facts.notAfter.slice(0, 10)}`}`;
   const summary =
     problems.length === 0 ? `${head}; valid name, trusted chain` : `${head}: ${problems.map((p) => p.text).join('; ')}`;
   const fix =
