@@ -121,6 +121,11 @@ async function judgePolicy(
 
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
   const record = judgeStsRecord(domain, await lookUpTxt(context.dns, `_mta-sts.${domain}`));
+  if (!record.present && record.finding.status === 'info' && (await mxTargets(context, domain)).kind === 'null-mx') {
+    // a domain that accepts no mail needs no policy about how to deliver it
+    const { fix: _advice, ...finding } = record.finding;
+    return [{ ...finding, summary: `No MTA-STS record, and none needed: ${domain} accepts no mail (null MX)` }];
+  }
   if (!record.present || record.finding.status === 'error') return [record.finding];
   const transport = transportOptions(context.options);
   const fetched = await fetchPolicy(context, domain, {

@@ -1,4 +1,5 @@
 import type { Finding } from '../model.ts';
+import { mxTargets } from '../smtp/mx-targets.ts';
 import { lookUpTxt, parseTagList, shown } from './mta-sts/txt.ts';
 import type { Monitor, MonitorContext } from './types.ts';
 
@@ -34,6 +35,17 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   }
   const records = lookup.texts.filter((t) => /^v=TLSRPTv1\s*(;|$)/.test(t));
   const evidence = { owner, records: lookup.texts.map((t) => shown(t, 500)) };
+  if (records.length === 0 && (await mxTargets(context, domain)).kind === 'null-mx') {
+    // no mail is delivered to a null-MX domain, so there are no TLS failures to report
+    return [
+      {
+        ...base,
+        status: 'info',
+        summary: `No TLS-RPT record, and none needed: ${domain} accepts no mail (null MX)`,
+        evidence,
+      },
+    ];
+  }
   if (records.length === 0) {
     return [
       {

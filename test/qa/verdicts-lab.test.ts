@@ -86,3 +86,19 @@ describe('STARTTLS summaries say what matters for this host (real Postfix)', () 
     expect(protocol?.fix).toMatch(/^Enable TLS 1\.2 and 1\.3/);
   });
 });
+
+describe('a domain that accepts no mail (null MX, real lab)', () => {
+  it('is not told to publish MTA-STS or TLS-RPT', async () => {
+    const run = await runCli(['check', 'dkim-parked.test', ...labFlags(), '--checks', 'mx,mtasts,tlsrpt', '--json']);
+    const findings = findingsOf(run, 'dkim-parked.test');
+    for (const check of ['mtasts.record', 'tlsrpt.record']) {
+      const f = findings.find((candidate) => candidate.check === check);
+      expect(f, listed(findings)).toMatchObject({
+        status: 'info',
+        summary: expect.stringMatching(/none needed: dkim-parked\.test accepts no mail \(null MX\)$/),
+      });
+      expect(f?.fix).toBeUndefined();
+    }
+    expect(run.code).toBe(0);
+  });
+});
