@@ -41,6 +41,11 @@ describe('a perfectly configured domain (qa-perfect.test, real lab)', () => {
       ['ed1._domainkey.qa-perfect.test', 'ok'],
       ['rsa1._domainkey.qa-perfect.test', 'ok'],
     ]);
+    expect(findings.filter((f) => f.check === 'dnssec.chain').map((f) => f.subject)).toEqual([
+      'qa-perfect.test',
+      'mx1.qa-perfect.test',
+      'mx2.qa-perfect.test',
+    ]);
     for (const f of findings.filter((f) => f.check === 'starttls.certificate' || f.check === 'dnssec.expiry'))
       expect(Date.parse(f.expiresAt ?? ''), `${f.check} ${f.subject} expiresAt`).toBeGreaterThan(Date.now());
   });

@@ -23,6 +23,12 @@ export interface HostEvidence {
 function mxHosts(result: ValidationResult): string[] {
   const hosts = result.records
     .filter((record) => record.type === 'MX')
+    // in MX preference order, as the mx and transport findings list them
+    .sort(
+      (a, b) =>
+        Number((a.data as { preference?: number }).preference ?? 0) -
+        Number((b.data as { preference?: number }).preference ?? 0),
+    )
     .map((record) =>
       String((record.data as { exchange?: string }).exchange ?? '')
         .replace(/\.$/, '')
