@@ -153,6 +153,13 @@ describe('the dnssec monitor on the lab', () => {
     );
   });
 
+  it('still compares the name servers of a bogus zone (asks with CD), instead of an error from the resolver SERVFAIL', async () => {
+    expect(await unboundSays('dnssec-wrongds.test', 'NS')).toBe('bogus');
+    const consistency = find(await dnssecMonitor.run(context(), 'dnssec-wrongds.test'), 'dnssec.consistency');
+    expect(consistency.status).toBe('ok');
+    expect(consistency.summary).toMatch(/^The one authoritative server address of dnssec-wrongds\.test answers/);
+  });
+
   it('flags a missing RRSIG on the MX RRset as a failing chain', async () => {
     const chain = find(
       await dnssecMonitor.run(context(), 'dnssec-norrsig.test'),
