@@ -24,17 +24,8 @@ async function probeHost(context: MonitorContext, host: MxTarget): Promise<Findi
       },
     ];
   }
-  if (host.addresses.length === 0) {
-    return [
-      {
-        check: 'starttls.offered',
-        subject: host.host,
-        status: 'error',
-        summary: `${host.host} has no address to probe`,
-        evidence: { addresses: [] },
-      },
-    ];
-  }
+  // no A/AAAA (NODATA or NXDOMAIN) is mx.records' fail; a lasting "could not probe" error here would only repeat it
+  if (host.addresses.length === 0) return [];
   const transport = transportOptions(context.options);
   const findings: Finding[] = [];
   const probes = await Promise.all(

@@ -102,3 +102,19 @@ describe('a domain that accepts no mail (null MX, real lab)', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('an MX target without address (real lab)', () => {
+  it.each([
+    ['mx-noaddr.test', 'mx1.mx-noaddr.test'],
+    ['mx-nxtarget.test', 'missing.mx-nxtarget.test'],
+  ])('%s: mx.records fails %s; no lasting STARTTLS error repeats it', async (domain, target) => {
+    const run = await runCli(['check', domain, ...labFlags(), '--checks', 'mx,starttls', '--json']);
+    const findings = findingsOf(run, domain);
+    expect(findings.find((f) => f.check === 'mx.records' && f.subject === target)?.status).toBe('fail');
+    expect(
+      findings.filter((f) => f.check.startsWith('starttls.')),
+      listed(findings),
+    ).toEqual([]);
+    expect(run.code).toBe(2);
+  });
+});
