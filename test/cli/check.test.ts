@@ -18,7 +18,8 @@ interface CliResult {
 function runCli(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : 0;
+      // A process killed by the timeout has no exit code: -1, so it can never pass for a clean exit.
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
