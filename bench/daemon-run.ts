@@ -8,6 +8,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { Daemon } from '../src/daemon/daemon.ts';
 import { createLogger } from '../src/daemon/logger.ts';
 import { LowdbStore } from '../src/state/lowdb-store.ts';
+import type { DomainState } from '../src/state/types.ts';
 
 export interface BenchDaemonOptions {
   domains: readonly string[];
@@ -36,8 +37,17 @@ export interface BenchDaemonResult {
   domainsPerSecond: number;
   /** Highest resident set size sampled every 100 ms during the run. */
   peakRssMb: number;
+  /** Highest V8 heap used, sampled with the RSS. */
+  peakHeapMb: number;
   /** Heap used at the end, after the state is in memory. */
   heapUsedMb: number;
+  /** Time inside the checks themselves (DNS, probes, validation), summed over batches; the rest is the daemon's. */
+  checkSeconds: number;
+  /** Rewrites of state.json, their total and largest duration (serialize + atomic write), and the last one's. */
+  stateWrites: number;
+  stateWriteSeconds: number;
+  maxStateWriteMs: number;
+  lastStateWriteMs: number;
   stateFileBytes: number;
   historyBytes: number;
   /** Findings per status over the last cycle. */
@@ -91,11 +101,14 @@ domainFiles: ["${domainFile}"]
   const daemon = new Daemon({ config, store, logger });
 
   let peakRss = process.memoryUsage.rss();
+  let peakHeap = process.memoryUsage().heapUsed;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 100);
   const cycles = options.cycles ?? 1;
   let batches = 0;
+  let checkMs = 0;
   let statuses: Record<string, number> = {};
   let resolverHealthy = true;
   const started = performance.now();
@@ -108,6 +121,7 @@ domainFiles: ["${domainFile}"]
         const summary = await daemon.tick();
         if (summary === undefined) break;
         batches++;
+        checkMs += summary.checkMs;
         resolverHealthy &&= summary.resolverHealthy;
         for (const [status, count] of Object.entries(summary.statuses))
           statuses[status] = (statuses[status] ?? 0) + count;
@@ -123,6 +137,7 @@ domainFiles: ["${domainFile}"]
   const heapUsed = process.memoryUsage().heapUsed;
   const dnsQueriesSent = daemon.dns.stats().sent;
   await store.close();
+  const writes = store.writeStats();
   const size = async (file: string) => (await stat(join(options.stateDir, file)).catch(() => ({ size: 0 }))).size;
   return {
     domains: config.domains.length,
@@ -131,11 +146,80 @@ domainFiles: ["${domainFile}"]
     seconds,
     domainsPerSecond: (config.domains.length * cycles) / seconds,
     peakRssMb: peakRss / 2 ** 20,
+    peakHeapMb: Math.max(peakHeap, heapUsed) / 2 ** 20,
     heapUsedMb: heapUsed / 2 ** 20,
+    checkSeconds: checkMs / 1000,
+    stateWrites: writes.writes,
+    stateWriteSeconds: writes.totalMs / 1000,
+    maxStateWriteMs: writes.maxMs,
+    lastStateWriteMs: writes.lastMs,
     stateFileBytes: await size('state.json'),
     historyBytes: await size('history.jsonl'),
     statuses,
     dnsQueriesSent,
     resolverHealthy,
   };
+}
+
+export interface BenchStateStoreOptions {
+  /** Real domain states (e.g. from a `benchDaemon` run's state.json) cloned, renamed, into `domains` domains. */
+  template: readonly DomainState[];
+  domains: number;
+  /** Domains changed between snapshot and the timed write, as one daemon batch changes them (default 500). */
+  batch?: number;
+}
+
+export interface BenchStateStoreResult {
+  domains: number;
+  stateFileBytes: number;
+  /** Writing every domain as a new snapshot (state.json). */
+  snapshotMs: number;
+  /** A write after one batch of domains changed (what the daemon pays per batch): one journal record. */
+  batchWriteMs: number;
+  batchWriteBytes: number;
+  /** Opening the store: parse, replay the one-batch journal, write a fresh snapshot. */
+  openMs: number;
+  /** Heap with the state loaded after a fresh open (exact with --expose-gc). */
+  heapMb: number;
+}
+
+/** Write and open costs of the state store alone at a given domain count, from realistic per-domain content. */
+export async function benchStateStore(options: BenchStateStoreOptions): Promise<BenchStateStoreResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'mw-bench-store-'));
+  try {
+    const template = options.template.map((state) => ({ name: state.domain, text: JSON.stringify(state) }));
+    const cloneFor = (index: number): DomainState => {
+      const source = template[index % template.length]!;
+      const name = `c${index}-${source.name}`;
+      return JSON.parse(source.text.replaceAll(JSON.stringify(source.name).slice(1, -1), name)) as DomainState;
+    };
+    const store = new LowdbStore({ dir, writeDelayMs: 60_000 });
+    await store.open();
+    for (let index = 0; index < options.domains; index++) store.putDomain(cloneFor(index));
+    let started = performance.now();
+    await store.snapshot();
+    const snapshotMs = performance.now() - started;
+    const stateFileBytes = (await stat(store.statePath)).size;
+    const batch = Math.min(options.batch ?? 500, options.domains);
+    const at = new Date().toISOString();
+    for (let index = 0; index < batch; index++) store.putDomain({ ...cloneFor(index), lastCheckedAt: at });
+    started = performance.now();
+    await store.flush();
+    const batchWriteMs = performance.now() - started;
+    const batchWriteBytes = store.writeStats().lastBytes;
+    await store.close();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const again = new LowdbStore({ dir, writeDelayMs: 60_000 });
+    started = performance.now();
+    await again.open();
+    const openMs = performance.now() - started;
+    gc?.();
+    const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+    await again.close();
+    return { domains: options.domains, stateFileBytes, snapshotMs, batchWriteMs, batchWriteBytes, openMs, heapMb };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

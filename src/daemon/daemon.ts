@@ -62,6 +62,8 @@ export interface BatchSummary {
   notices: number;
   resolverHealthy: boolean;
   durationMs: number;
+  /** Of which the checks themselves (DNS, probes, validation); the rest is canary, diff, state and alerts. */
+  checkMs: number;
 }
 
 /** The longest the loop sleeps, so a stop, a reload or a retry is never far away. */
@@ -270,13 +272,16 @@ export class Daemon {
     const canaries = this.#config.alerting.resolverCanaries;
     let canary = await checkCanaries(this.#canaryDns, canaries);
     let rawReports: DomainReport[] = [];
+    let checkMs = 0;
     if (canary.healthy) {
+      const checksStarted = performance.now();
       rawReports = await checkDomains(
         names,
         (name) => this.#context(this.#domains.get(name)!, shared),
         this.#config.schedule.concurrency,
         this.#monitors,
       );
+      checkMs = Math.round(performance.now() - checksStarted);
       if (rawReports.some((report) => report.findings.some((finding) => finding.status === 'error')))
         canary = await checkCanaries(this.#canaryDns, canaries);
     }
@@ -368,6 +373,7 @@ export class Daemon {
       notices: notices.length,
       resolverHealthy,
       durationMs: this.#now().getTime() - started.getTime(),
+      checkMs,
     };
     this.#lastBatch = { ...summary, finishedAt: this.#now().toISOString() };
     this.#observer?.batchFinished?.({ reports, changes, summary });

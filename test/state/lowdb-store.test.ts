@@ -39,12 +39,19 @@ describe('embedded lowdb store', () => {
   it('batches many updates into one write', async () => {
     const store = new LowdbStore({ dir, writeDelayMs: 50 });
     await store.open();
-    const before = await readFile(store.statePath, 'utf8');
+    const files = async () =>
+      Promise.all(['state.json', 'state.journal'].map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
+    const before = await files();
+    const writesBefore = store.writeStats().writes;
     for (let i = 0; i < 1000; i++) store.putDomain({ domain: `d${i}.example`, findings: {}, reports: i });
-    expect(await readFile(store.statePath, 'utf8')).toBe(before);
+    expect(await files()).toEqual(before);
     await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(Object.keys(JSON.parse(await readFile(store.statePath, 'utf8')).domains)).toHaveLength(1000);
+    expect(store.writeStats().writes).toBe(writesBefore + 1);
     await store.close();
+    const again = new LowdbStore({ dir });
+    await again.open();
+    expect([...again.domains()]).toHaveLength(1000);
+    expect(again.domain('d999.example')?.reports).toBe(999);
   });
 
   it('refuses a damaged state file, keeps a copy and names the last good backup', async () => {
