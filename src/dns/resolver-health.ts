@@ -150,7 +150,7 @@ function unreachable(error: unknown, latencyMs: number, name: string, type: stri
     problem: {
       kind: 'unreachable',
       server: error.server,
-      message: `resolver ${error.server ?? '(none answered)'} failed for ${type} ${display(name)}: ${error.message}`,
+      message: `${type} query for ${display(name)}${error.server ? ` to ${error.server}` : ''} failed: ${error.message}`,
       error,
     },
   };
