@@ -44,6 +44,7 @@ export function unboundConfig(instance: UnboundInstance): string {
   log-time-ascii: yes
   verbosity: 1
   val-log-level: 2
+  ede: yes
   num-threads: 1
   module-config: "validator iterator"
   root-hints: "${join(dir, 'root.hints')}"
