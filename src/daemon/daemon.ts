@@ -66,6 +66,14 @@ export interface BatchSummary {
   checkMs: number;
 }
 
+/**
+ * Answers the daemon's resolver keeps. The names every domain shares (TLD and zone keys, MX hosts, SPF includes) stay
+ * hot in the LRU, and so do a domain's own names while its check runs (64 domains at once ask about 2,500); past that
+ * they are not asked again before the next cycle. The resolver's default, 100,000 answers, held about 0.5 GB of parsed
+ * DNSSEC answers after a 10,000-domain cycle (about 7 KB per answer).
+ */
+const DNS_CACHE_ENTRIES = 5_000;
+
 /** The longest the loop sleeps, so a stop, a reload or a retry is never far away. */
 const MAX_SLEEP_MS = 5_000;
 
@@ -147,7 +155,8 @@ export class Daemon {
     // Failures are cached for less than confirmDelay: the confirmation re-check of a domain, and the retry after a
     // resolver outage, ask again instead of reading the old timeout from the cache.
     const errorTtlSeconds = Math.min(30, Math.floor(config.alerting.confirmDelay / 2000));
-    this.#dns = this.#injected.dns ?? createResolver({ ...base, cache: { errorTtlSeconds } });
+    this.#dns =
+      this.#injected.dns ?? createResolver({ ...base, cache: { errorTtlSeconds, maxEntries: DNS_CACHE_ENTRIES } });
     this.#canaryDns = this.#injected.canaryDns ?? createResolver({ ...base, cache: false });
     this.#guard =
       this.#injected.guard ??

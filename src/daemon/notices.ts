@@ -1,4 +1,5 @@
-import type { Change } from '../model.ts';
+import type { Change, Evidence, Finding } from '../model.ts';
+import { compactEvidenceValue } from '../state/compact-evidence.ts';
 import type { HistoryEntry, Notice } from '../state/types.ts';
 
 export function noticeFor(type: Notice['type'], change: Change, tags: readonly string[], at: string): Notice {
@@ -28,9 +29,16 @@ export function historyEntryFor(change: Change): HistoryEntry {
     check: change.check,
     subject: change.subject,
   };
-  if (change.before)
-    entry.before = { status: change.before.status, summary: change.before.summary, evidence: change.before.evidence };
-  if (change.after)
-    entry.after = { status: change.after.status, summary: change.after.summary, evidence: change.after.evidence };
+  if (change.before) entry.before = side(change.before);
+  if (change.after) entry.after = side(change.after);
   return entry;
+}
+
+/** History keeps the compact evidence (as the state does): a shared MX breaking for 10,000 domains stays bounded. */
+function side(finding: Finding): NonNullable<HistoryEntry['before']> {
+  return {
+    status: finding.status,
+    summary: finding.summary,
+    evidence: compactEvidenceValue(finding.evidence) as Evidence,
+  };
 }

@@ -6,10 +6,10 @@ const WRITE_SIZE = 1 << 20;
 
 /**
  * Writes `chunks` to `path` atomically: a temporary file beside it (the name lowdb's steno uses), flushed to disk,
- * then renamed over the old file. A crash leaves the old file or the new one, never a mix. The text comes as many
- * pieces and is encoded a megabyte at a time, so a 100 MB state never exists as one string. Returns the bytes written.
+ * then renamed over the old file. A crash leaves the old file or the new one, never a mix. The text comes as pieces
+ * (possibly produced lazily) and is encoded and written a megabyte at a time. Returns the bytes written.
  */
-export async function writeFileAtomically(path: string, chunks: readonly string[]): Promise<number> {
+export async function writeFileAtomically(path: string, chunks: Iterable<string>): Promise<number> {
   const temporary = join(dirname(path), `.${basename(path)}.tmp`);
   const handle = await open(temporary, 'w');
   let bytes = 0;

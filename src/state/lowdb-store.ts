@@ -249,7 +249,7 @@ export class LowdbStore implements StateStore {
   }
 
   domains(): Iterable<DomainState> {
-    return this.#domains.values();
+    return [...this.#domains.values()];
   }
 
   global(): GlobalState {
@@ -336,25 +336,9 @@ export class LowdbStore implements StateStore {
 
   /** Every domain, all shared entries they use, global, outbox and delivered ids: a new state.json. */
   async #writeSnapshot(): Promise<number> {
-    const live = new Set<string>();
-    const domains: string[] = [];
-    for (const [name, state] of this.#domains) {
-      const serialized = this.#shared.serializeDomain(state);
-      for (const id of serialized.uses) live.add(id);
-      domains.push(`${domains.length > 0 ? ',' : ''}${JSON.stringify(name)}:${serialized.json}`);
-    }
-    this.#shared.retainOnly(live);
     const journal = randomBytes(8).toString('hex');
-    const shared = this.#shared.serializeAll(live).map((part, index) => (index > 0 ? `,${part}` : part));
     this.#clearChanges();
-    const bytes = await writeFileAtomically(this.statePath, [
-      `{"version":${FORMAT_VERSION},"journal":"${journal}","shared":{`,
-      ...shared,
-      '},"domains":{',
-      ...domains,
-      `},"global":${JSON.stringify(this.#global)},"outbox":${JSON.stringify(this.#outbox)},` +
-        `"delivered":${JSON.stringify(this.#delivered)}}`,
-    ]);
+    const bytes = await writeFileAtomically(this.statePath, this.#snapshotText(journal));
     // The old journal's id no longer matches: even if removing it fails, it is never replayed.
     await rm(this.journalPath, { force: true });
     this.#journalId = journal;
@@ -362,6 +346,32 @@ export class LowdbStore implements StateStore {
     this.#stats.snapshotBytes = bytes;
     this.#stats.journalBytes = 0;
     return bytes;
+  }
+
+  /**
+   * The snapshot as pieces, produced while they are written (a 100 MB state never exists as one string): domains
+   * first, collecting the shared entries they use, then those entries; entries nothing uses are then forgotten.
+   * Changes made meanwhile are in the dirty sets and go to the new journal.
+   */
+  *#snapshotText(journal: string): Generator<string> {
+    yield `{"version":${FORMAT_VERSION},"journal":"${journal}","domains":{`;
+    const live = new Set<string>();
+    let separator = '';
+    for (const [name, state] of this.#domains) {
+      const serialized = this.#shared.serializeDomain(state);
+      for (const id of serialized.uses) live.add(id);
+      yield `${separator}${JSON.stringify(name)}:${serialized.json}`;
+      separator = ',';
+    }
+    yield '},"shared":{';
+    separator = '';
+    for (const part of this.#shared.serializeEach(live)) {
+      yield `${separator}${part}`;
+      separator = ',';
+    }
+    this.#shared.retainOnly(live);
+    yield `},"global":${JSON.stringify(this.#global)},"outbox":${JSON.stringify(this.#outbox)},` +
+      `"delivered":${JSON.stringify(this.#delivered)}}`;
   }
 
   /** What changed since the last write, as one journal line. */

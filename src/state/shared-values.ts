@@ -137,15 +137,14 @@ export class SharedValues {
     return parts;
   }
 
-  /** `"id":<JSON>` of each given entry, written or not, marking them written (a full snapshot). */
-  serializeAll(ids: Iterable<string>): string[] {
-    const parts: string[] = [];
+  /** `"id":<JSON>` of each given entry, written or not, marking them written (a snapshot). */
+  *serializeEach(ids: Iterable<string>): Generator<string> {
     for (const id of ids) {
-      const entry = this.#entries.get(id)!;
-      parts.push(`"${id}":${entry.json ?? this.#storedJson(entry)}`);
+      const entry = this.#entries.get(id);
+      if (entry === undefined) continue;
+      yield `"${id}":${entry.json ?? this.#storedJson(entry)}`;
       delete entry.json;
     }
-    return parts;
   }
 
   /** Forgets every entry not in `live` (nothing references it any more). */
