@@ -49,6 +49,8 @@ export interface BenchDaemonResult {
   maxStateWriteMs: number;
   lastStateWriteMs: number;
   stateFileBytes: number;
+  /** state.journal: the changes since the last snapshot. */
+  stateJournalBytes: number;
   historyBytes: number;
   /** Findings per status over the last cycle. */
   statuses: Record<string, number>;
@@ -154,6 +156,7 @@ domainFiles: ["${domainFile}"]
     maxStateWriteMs: writes.maxMs,
     lastStateWriteMs: writes.lastMs,
     stateFileBytes: await size('state.json'),
+    stateJournalBytes: await size('state.journal'),
     historyBytes: await size('history.jsonl'),
     statuses,
     dnsQueriesSent,
