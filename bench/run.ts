@@ -168,6 +168,11 @@ async function daemonPass(domains: string[]): Promise<void> {
       peakRssMb: number;
       stateFileBytes: number;
       historyBytes: number;
+      checkSeconds?: number;
+      stateWrites?: number;
+      stateWriteSeconds?: number;
+      maxStateWriteMs?: number;
+      lastStateWriteMs?: number;
     }>;
   };
   const lab = labInfo();
@@ -180,7 +185,12 @@ async function daemonPass(domains: string[]): Promise<void> {
   console.log(
     `${'daemon, one full cycle'.padEnd(26)} ${result.seconds.toFixed(1).padStart(7)} s  ${result.domainsPerSecond.toFixed(0).padStart(6)} domains/s  ` +
       `peak RSS ${result.peakRssMb.toFixed(0)} MB  state file ${(result.stateFileBytes / 2 ** 20).toFixed(1)} MB  ` +
-      `history ${(result.historyBytes / 2 ** 20).toFixed(1)} MB`,
+      `history ${(result.historyBytes / 2 ** 20).toFixed(1)} MB` +
+      (result.stateWrites === undefined
+        ? ''
+        : `; checks ${result.checkSeconds?.toFixed(1)} s of it; ${result.stateWrites} state writes, ` +
+          `${result.stateWriteSeconds?.toFixed(1)} s in all, largest ${result.maxStateWriteMs?.toFixed(0)} ms, ` +
+          `last ${result.lastStateWriteMs?.toFixed(0)} ms`),
   );
 }
 
