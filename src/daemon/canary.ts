@@ -36,3 +36,21 @@ export async function checkCanaries(dns: DnsClient, names: readonly string[]): P
   if (!dnssec.ok) return { healthy: false, detail: dnssec.problem?.message ?? 'the resolver fails the DNSSEC probe' };
   return { healthy: true, detail: '' };
 }
+
+/**
+ * A canary that fails is asked once more after a pause before the resolver counts as broken: one query lost to a
+ * loaded machine or a resolver restarting must not raise a resolver alert (no false alarms). A dead resolver costs
+ * two probes.
+ */
+export async function confirmCanaries(
+  dns: DnsClient,
+  names: readonly string[],
+  pauseMs = CANARY_CONFIRM_PAUSE_MS,
+): Promise<CanaryResult> {
+  const first = await checkCanaries(dns, names);
+  if (first.healthy) return first;
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  return checkCanaries(dns, names);
+}
+
+export const CANARY_CONFIRM_PAUSE_MS = 1000;

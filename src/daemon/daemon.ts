@@ -15,7 +15,7 @@ import { createTargetGuard, type TargetGuard } from '../net/target-guard.ts';
 import { type AlertSettings, evaluate } from '../state/diff.ts';
 import type { StateStore } from '../state/store.ts';
 import type { HistoryEntry, Notice } from '../state/types.ts';
-import { checkCanaries } from './canary.ts';
+import { CANARY_CONFIRM_PAUSE_MS, confirmCanaries } from './canary.ts';
 import { checkOptionsFor } from './check-options.ts';
 import { DueQueue } from './due-queue.ts';
 import { historyEntryFor, noticeFor, resolverNotice } from './notices.ts';
@@ -33,6 +33,8 @@ export interface DaemonOptions {
   dns?: DnsClient;
   /** Uncached client for the resolver canary; otherwise built from the configuration. */
   canaryDns?: DnsClient;
+  /** Pause before a failed canary is asked again (confirmation); tests with a simulated clock set 0. */
+  canaryConfirmPauseMs?: number;
   guard?: TargetGuard;
   channels?: Map<string, Channel>;
   /** Told about every batch and delivery (metrics). */
@@ -93,6 +95,7 @@ export class Daemon {
   #domains = new Map<string, DomainConfig>();
   #dns!: DnsClient;
   #canaryDns!: DnsClient;
+  readonly #canaryConfirmPauseMs: number;
   #guard!: TargetGuard;
   #outbox!: Outbox;
   #stopping = false;
@@ -110,6 +113,7 @@ export class Daemon {
     this.#now = options.now ?? (() => new Date());
     this.#random = options.random ?? Math.random;
     this.#monitors = options.monitors ?? MONITORS;
+    this.#canaryConfirmPauseMs = options.canaryConfirmPauseMs ?? CANARY_CONFIRM_PAUSE_MS;
     this.#injected = {
       dns: options.dns,
       canaryDns: options.canaryDns,
@@ -279,7 +283,7 @@ export class Daemon {
     // The canary goes first: a dead resolver costs one probe, not a batch of timeouts. If the checks then hit errors,
     // it is asked again, so a resolver that died during the batch is not mistaken for a thousand broken domains.
     const canaries = this.#config.alerting.resolverCanaries;
-    let canary = await checkCanaries(this.#canaryDns, canaries);
+    let canary = await confirmCanaries(this.#canaryDns, canaries, this.#canaryConfirmPauseMs);
     let rawReports: DomainReport[] = [];
     let checkMs = 0;
     if (canary.healthy) {
@@ -292,7 +296,7 @@ export class Daemon {
       );
       checkMs = Math.round(performance.now() - checksStarted);
       if (rawReports.some((report) => report.findings.some((finding) => finding.status === 'error')))
-        canary = await checkCanaries(this.#canaryDns, canaries);
+        canary = await confirmCanaries(this.#canaryDns, canaries, this.#canaryConfirmPauseMs);
     }
     const reports = rawReports.map((report, index) => applySeverity(report, domains[index]!.severity));
     const now = this.#now();

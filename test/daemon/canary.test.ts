@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCanaries } from '../../src/daemon/canary.ts';
+import { checkCanaries, confirmCanaries } from '../../src/daemon/canary.ts';
 import { DnsError } from '../../src/dns/errors.ts';
 import type { DnsAnswer, DnsClient, DnsRecord } from '../../src/dns/types.ts';
 
@@ -66,5 +66,45 @@ describe('resolver canary', () => {
     const result = await checkCanaries(resolver({ stripRrsig: true }), ['.']);
     expect(result.healthy).toBe(false);
     expect(result.detail).toMatch(/strips DNSSEC data/);
+  });
+});
+
+describe('resolver canary confirmation', () => {
+  /** Times out for the first `failures` queries, then answers like a healthy resolver; counts the queries. */
+  function flaky(failures: number): DnsClient & { queries: number } {
+    const healthy = resolver({});
+    const client = {
+      queries: 0,
+      async query(name: string, type: string) {
+        client.queries++;
+        if (client.queries <= failures) {
+          throw new DnsError('timeout', { name, type, class: 'IN' }, 'no answer from 192.0.2.53:53');
+        }
+        return healthy.query(name, type);
+      },
+      queryServer: healthy.queryServer,
+      stats: healthy.stats,
+    };
+    return client;
+  }
+
+  it('does not call the resolver broken for one lost canary query: it asks again after the pause', async () => {
+    const dns = flaky(1);
+    expect(await confirmCanaries(dns, ['.'], 10)).toEqual({ healthy: true, detail: '' });
+    expect(dns.queries).toBeGreaterThanOrEqual(2);
+  });
+
+  it('calls the resolver broken when the canary fails twice in a row', async () => {
+    const dns = flaky(Number.POSITIVE_INFINITY);
+    const result = await confirmCanaries(dns, ['.'], 10);
+    expect(result.healthy).toBe(false);
+    expect(result.detail).toMatch(/^canary queries failed: \.: no answer from 192\.0\.2\.53:53/);
+    expect(dns.queries).toBe(2);
+  });
+
+  it('asks only once when the resolver is healthy', async () => {
+    const dns = flaky(0);
+    await confirmCanaries(dns, ['.'], 10);
+    expect(dns.queries).toBe(2); // the root SOA and the DNSSEC probe, no confirmation round
   });
 });

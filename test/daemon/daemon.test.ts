@@ -60,6 +60,7 @@ ${extraYaml}`;
     monitors: [fakeMonitor(statuses, checks)],
     dns: fakeDns({ value: false }),
     canaryDns: fakeDns(down),
+    canaryConfirmPauseMs: 0,
     guard: { check: () => ({ allowed: true }) },
     channels: new Map([['ops', channel]]),
   });

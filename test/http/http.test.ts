@@ -59,6 +59,7 @@ domains: [a.example, { name: b.example, tags: [gold] }, c.example]
     monitors: [fakeMonitor(statuses, new Map())],
     dns: fakeDns({ value: false }),
     canaryDns: fakeDns(down),
+    canaryConfirmPauseMs: 0,
     guard: { check: () => ({ allowed: true }) },
     channels: new Map([['ops', channel]]),
     observer: metrics,
