@@ -1,5 +1,5 @@
 // A daemon benchmark the bench runner calls: full cycles over the given domains through the real daemon code path
-// (scheduler → checks → diff → lowdb store → outbox with a log channel), measuring time, memory and state size.
+// (scheduler → checks → diff → embedded store → outbox with a log channel), measuring time, memory and state size.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { parseConfig } from '../src/config/load.ts';
 import { Daemon } from '../src/daemon/daemon.ts';
 import { createLogger } from '../src/daemon/logger.ts';
-import { LowdbStore } from '../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../src/state/embedded-store.ts';
 import type { DomainState } from '../src/state/types.ts';
 
 export interface BenchDaemonOptions {
@@ -98,7 +98,7 @@ domainFiles: ["${domainFile}"]
 `;
   const config = parseConfig(yaml, join(options.stateDir, 'bench-config.yaml'), { env: {} });
   const logger = createLogger('info', discard());
-  const store = new LowdbStore({ dir: options.stateDir, writeDelayMs: config.state.writeDelay });
+  const store = new EmbeddedStore({ dir: options.stateDir, writeDelayMs: config.state.writeDelay });
   await store.open();
   const daemon = new Daemon({ config, store, logger });
 
@@ -196,7 +196,7 @@ export async function benchStateStore(options: BenchStateStoreOptions): Promise<
       const name = `c${index}-${source.name}`;
       return JSON.parse(source.text.replaceAll(JSON.stringify(source.name).slice(1, -1), name)) as DomainState;
     };
-    const store = new LowdbStore({ dir, writeDelayMs: 60_000 });
+    const store = new EmbeddedStore({ dir, writeDelayMs: 60_000 });
     await store.open();
     for (let index = 0; index < options.domains; index++) store.putDomain(cloneFor(index));
     let started = performance.now();
@@ -214,7 +214,7 @@ export async function benchStateStore(options: BenchStateStoreOptions): Promise<
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
-    const again = new LowdbStore({ dir, writeDelayMs: 60_000 });
+    const again = new EmbeddedStore({ dir, writeDelayMs: 60_000 });
     started = performance.now();
     await again.open();
     const openMs = performance.now() - started;

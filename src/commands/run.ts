@@ -6,7 +6,7 @@ import { Daemon } from '../daemon/daemon.ts';
 import { createLogger } from '../daemon/logger.ts';
 import { DaemonMetrics } from '../http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../http/server.ts';
-import { LowdbStore } from '../state/lowdb-store.ts';
+import { EmbeddedStore } from '../state/embedded-store.ts';
 import { StateDamagedError } from '../state/store.ts';
 
 const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL]
@@ -43,7 +43,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const logger = createLogger(values['log-level'] ?? config.log.level);
   for (const warning of config.warnings) logger.warn(warning);
-  const store = new LowdbStore({
+  const store = new EmbeddedStore({
     dir: config.state.dir,
     writeDelayMs: config.state.writeDelay,
     historyRetentionMs: config.state.historyRetention,

@@ -9,7 +9,7 @@ import { buildDigest } from '../../src/alerts/digest.ts';
 import { Outbox } from '../../src/alerts/outbox.ts';
 import { signature } from '../../src/alerts/webhook.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { LowdbStore } from '../../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { regressionNotice } from './helpers.ts';
 import { startHttpReceiver } from './http-receiver.ts';
 import { startSmtpSink } from './smtp-sink.ts';
@@ -103,7 +103,7 @@ describe('outbox', () => {
     const notices = [regressionNotice('x.example')];
     const t0 = new Date('2025-01-01T00:00:00Z');
     try {
-      let store = new LowdbStore({ dir });
+      let store = new EmbeddedStore({ dir });
       await store.open();
       let outbox = new Outbox(store, channelsFrom(yaml, env), logger);
       expect(outbox.enqueue('all', ['hook'], notices, t0)).toHaveLength(1);
@@ -120,7 +120,7 @@ describe('outbox', () => {
       await store.close();
 
       // Restart: a new store and outbox from the same directory.
-      store = new LowdbStore({ dir });
+      store = new EmbeddedStore({ dir });
       await store.open();
       outbox = new Outbox(store, channelsFrom(yaml, env), logger);
       expect(await outbox.deliverDue(new Date(t0.getTime() + 31_000))).toMatchObject({ failed: 1 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { benchDaemon } from '../../bench/daemon-run.ts';
-import { LowdbStore } from '../../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { labInfo } from '../lab/info.ts';
 
 it('runs full daemon cycles over lab domains and reports time, memory and state size', async () => {
@@ -30,7 +30,7 @@ it('runs full daemon cycles over lab domains and reports time, memory and state 
     expect(result.stateJournalBytes).toBe((await stat(join(dir, 'state.journal'))).size);
     expect(result.stateWrites).toBeGreaterThanOrEqual(4);
     // What it wrote (snapshot + journal) is what a restart reads.
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     expect([...store.domains()].map((state) => state.domain).sort()).toEqual([...domains].sort());
     for (const domain of domains) expect(store.domain(domain)?.reports).toBe(2);

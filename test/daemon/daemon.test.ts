@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { Daemon } from '../../src/daemon/daemon.ts';
 import type { Status } from '../../src/model.ts';
-import { LowdbStore } from '../../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { fakeDns, fakeMonitor, RecordingChannel } from './fakes.ts';
 
 const logger = pino({ level: 'silent' });
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 interface Harness {
   daemon: Daemon;
-  store: LowdbStore;
+  store: EmbeddedStore;
   clock: { now: number };
   checks: Map<string, number>;
   statuses: Map<string, Status>;
@@ -40,7 +40,7 @@ routes: [ { name: all, channels: [ops] } ]
 domains: [${domains.join(', ')}]
 ${extraYaml}`;
   const config = parseConfig(yaml, join(dir, 'config.yaml'), { env: {} });
-  const store = new LowdbStore({ dir, writeDelayMs: 1 });
+  const store = new EmbeddedStore({ dir, writeDelayMs: 1 });
   await store.open();
   const clock = shared?.clock ?? { now: T0 };
   const checks = shared?.checks ?? new Map<string, number>();

@@ -9,7 +9,7 @@ import { judgeHealth } from '../../src/http/health.ts';
 import { DaemonMetrics } from '../../src/http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../../src/http/server.ts';
 import type { Status } from '../../src/model.ts';
-import { LowdbStore } from '../../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { fakeDns, fakeMonitor, RecordingChannel } from '../daemon/fakes.ts';
 
 const logger = pino({ level: 'silent' });
@@ -17,7 +17,7 @@ const DOMAINS = ['a.example', 'b.example', 'c.example'];
 
 interface Harness {
   daemon: Daemon;
-  store: LowdbStore;
+  store: EmbeddedStore;
   http: HttpSurface;
   statuses: Map<string, Status>;
   channel: RecordingChannel;
@@ -46,7 +46,7 @@ domains: [a.example, { name: b.example, tags: [gold] }, c.example]
     join(dir, 'config.yaml'),
     { env: {} },
   );
-  const store = new LowdbStore({ dir, writeDelayMs: 1 });
+  const store = new EmbeddedStore({ dir, writeDelayMs: 1 });
   await store.open();
   const statuses = new Map<string, Status>();
   const channel = new RecordingChannel('ops');

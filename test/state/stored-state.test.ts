@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flattenEvidence } from '../../src/alerts/digest.ts';
 import type { Finding } from '../../src/model.ts';
 import { compactEvidenceValue, EVIDENCE_LIMITS } from '../../src/state/compact-evidence.ts';
-import { LowdbStore } from '../../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { StateDamagedError } from '../../src/state/store.ts';
 import type { DomainState } from '../../src/state/types.ts';
 
@@ -56,7 +56,7 @@ function domainWith(name: string, findings: Finding[], extra: Partial<DomainStat
   };
 }
 
-const confirmed = (store: LowdbStore, domain: string, key: string) => store.domain(domain)?.findings[key]?.confirmed;
+const confirmed = (store: EmbeddedStore, domain: string, key: string) => store.domain(domain)?.findings[key]?.confirmed;
 
 describe('compact evidence', () => {
   it('caps long strings and arrays, and an alert shows the same lines from the stored finding as from the full one', () => {
@@ -84,7 +84,7 @@ describe('compact evidence', () => {
 
 describe('shared findings and evidence', () => {
   it('keeps a host finding that many domains share once in state.json and once in memory after a restart', async () => {
-    const store = new LowdbStore({ dir, writeDelayMs: 60_000 });
+    const store = new EmbeddedStore({ dir, writeDelayMs: 60_000 });
     await store.open();
     const names = Array.from({ length: 50 }, (_, i) => `customer${i}.example`);
     for (const name of names) store.putDomain(domainWith(name, [certificate('mx1.hoster.example')]));
@@ -93,7 +93,7 @@ describe('shared findings and evidence', () => {
     expect(text.split('"sha256":').length - 1).toBe(1);
     await store.close();
 
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     const key = 'starttls.certificate|mx1.hoster.example/192.0.2.10';
     const first = confirmed(again, names[0]!, key);
@@ -104,7 +104,7 @@ describe('shared findings and evidence', () => {
   });
 
   it('stores the compact form but leaves the caller’s finding (which alerts and history use) untouched', async () => {
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     const full = dmarc('example.nl', 'y'.repeat(1000));
     store.putDomain(domainWith('example.nl', [full]));
@@ -118,7 +118,7 @@ describe('shared findings and evidence', () => {
 
 describe('snapshot and journal', () => {
   it('appends only what changed to the journal, leaves state.json alone, and folds the journal in at the next start', async () => {
-    const store = new LowdbStore({ dir, writeDelayMs: 60_000 });
+    const store = new EmbeddedStore({ dir, writeDelayMs: 60_000 });
     await store.open();
     for (let i = 0; i < 20; i++) store.putDomain(domainWith(`d${i}.example`, [certificate('mx1.hoster.example')]));
     await store.snapshot();
@@ -136,7 +136,7 @@ describe('snapshot and journal', () => {
     expect(record.global).toEqual({ lastDigestAt: '2025-01-01T00:00:00.000Z' });
     await store.close();
 
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     expect(again.domain('d3.example')?.reports).toBe(7);
     expect(confirmed(again, 'd3.example', 'dmarc.policy|d3.example')?.evidence.record).toBe('v=DMARC1; p=none');
@@ -150,7 +150,7 @@ describe('snapshot and journal', () => {
   });
 
   it('writes nothing when nothing changed', async () => {
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     store.putDomain(domainWith('a.example', []));
     await store.flush();
@@ -166,7 +166,7 @@ describe('snapshot and journal', () => {
   });
 
   it('ignores a torn last journal line (a crash during a flush) but refuses a damaged line in the middle', async () => {
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     store.putDomain(domainWith('a.example', [], { reports: 1 }));
     await store.flush();
@@ -175,14 +175,14 @@ describe('snapshot and journal', () => {
     await store.close();
     const journal = await readFile(join(dir, 'state.journal'), 'utf8');
     await writeFile(join(dir, 'state.journal'), `${journal}{"journal":"x","domains":{"a.exa`);
-    const torn = new LowdbStore({ dir });
+    const torn = new EmbeddedStore({ dir });
     await torn.open();
     expect(torn.domain('a.example')?.reports).toBe(2);
     await torn.close();
 
     const lines = journal.split('\n');
     await writeFile(join(dir, 'state.journal'), `${lines[0]}\n{"journal":"bad\n${lines[1]}\n`);
-    const error = await new LowdbStore({ dir }).open().catch((e: unknown) => e);
+    const error = await new EmbeddedStore({ dir }).open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateDamagedError);
     expect((error as Error).message).toMatch(
       /state\.journal is damaged \(line 2: .*A copy was kept at .*state\.journal\.damaged-/s,
@@ -190,7 +190,7 @@ describe('snapshot and journal', () => {
   });
 
   it('never replays a journal older than the snapshot (a crash between writing the snapshot and removing the journal)', async () => {
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     store.putDomain(domainWith('a.example', [], { reports: 1 }));
     await store.flush();
@@ -199,7 +199,7 @@ describe('snapshot and journal', () => {
     await store.snapshot();
     await store.close();
     await writeFile(join(dir, 'state.journal'), old);
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     expect(again.domain('a.example')?.reports).toBe(5);
     await again.close();
@@ -207,7 +207,7 @@ describe('snapshot and journal', () => {
 
   it('after a failed write, the next one writes everything (nothing is lost)', async () => {
     const errors: unknown[] = [];
-    const store = new LowdbStore({ dir, onWriteError: (error) => errors.push(error) });
+    const store = new EmbeddedStore({ dir, onWriteError: (error) => errors.push(error) });
     await store.open();
     store.putDomain(domainWith('a.example', [certificate('mx1.hoster.example')]));
     await store.flush();
@@ -218,7 +218,7 @@ describe('snapshot and journal', () => {
     await rm(store.journalPath, { recursive: true });
     await store.flush();
     await store.close();
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     expect(confirmed(again, 'a.example', 'starttls.certificate|mx1.hoster.example/192.0.2.10')?.status).toBe('ok');
     expect(confirmed(again, 'b.example', 'dmarc.policy|b.example')?.evidence.record).toBe('v=DMARC1; p=reject');
@@ -234,14 +234,14 @@ describe('snapshot and journal', () => {
       delivered: { o1: '2025-01-01T00:00:00Z' },
     };
     await writeFile(join(dir, 'state.json'), JSON.stringify(v1));
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     expect(store.domain('a.example')?.nextDueAt).toBe('z');
     expect(store.wasDelivered('o1')).toBe(true);
     store.putGlobal({ lastDigestAt: 'x' });
     await store.close();
     expect(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).version).toBe(2);
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     expect(confirmed(again, 'a.example', 'starttls.certificate|mx1.hoster.example/192.0.2.10')?.evidence.daysLeft).toBe(
       89,

@@ -38,7 +38,7 @@ interface JournalRecord {
   delivered?: Record<string, string>;
 }
 
-export interface LowdbStoreOptions {
+export interface EmbeddedStoreOptions {
   /** Directory for state.json, state.journal, state.json.bak and history.jsonl. */
   dir: string;
   /** Batch writes: at most one write per this many ms. */
@@ -65,15 +65,15 @@ export interface WriteStats {
 }
 
 /**
- * The embedded default (it began on lowdb, hence the name): state.json, a snapshot written atomically (temp file,
- * fsync, rename), and state.journal, one appended and fsynced JSON line per flush holding only what changed since the
+ * The embedded default store (it began on lowdb, which the README explains it outgrew): state.json, a snapshot
+ * written atomically (temp file, fsync, rename), and state.journal, one appended and fsynced JSON line per flush holding only what changed since the
  * previous one (the domains put or removed, new shared evidence, outbox changes). When the journal outgrows the
  * snapshot, the next flush writes a new snapshot and starts a new journal; opening replays the journal and writes a
  * fresh snapshot. lowdb's own model, one JSON.stringify of everything and one whole-file rewrite per write, cost
  * seconds and hundreds of MB per write at 10,000 domains. Findings and evidence values many domains share are kept
  * once (`SharedValues`). A flush with nothing changed writes nothing. History is a separate append-only JSONL file.
  */
-export class LowdbStore implements StateStore {
+export class EmbeddedStore implements StateStore {
   readonly statePath: string;
   readonly journalPath: string;
   readonly #dir: string;
@@ -108,7 +108,7 @@ export class LowdbStore implements StateStore {
     journalBytes: 0,
   };
 
-  constructor(options: LowdbStoreOptions) {
+  constructor(options: EmbeddedStoreOptions) {
     this.#dir = options.dir;
     this.statePath = join(options.dir, 'state.json');
     this.journalPath = join(options.dir, 'state.journal');

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LowdbStore } from '../../src/state/lowdb-store.ts';
+import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { StateDamagedError } from '../../src/state/store.ts';
 
 let dir: string;
@@ -13,9 +13,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('embedded lowdb store', () => {
+describe('embedded state store', () => {
   it('persists domains, outbox and delivered ids across a reopen', async () => {
-    const store = new LowdbStore({ dir, writeDelayMs: 5 });
+    const store = new EmbeddedStore({ dir, writeDelayMs: 5 });
     await store.open();
     store.putDomain({ domain: 'example.nl', findings: {}, reports: 3, nextDueAt: '2025-01-01T01:00:00Z' });
     store.putOutbox({
@@ -29,7 +29,7 @@ describe('embedded lowdb store', () => {
     });
     store.markDelivered('o0', '2025-01-01T00:00:00Z');
     await store.close();
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     expect(again.domain('example.nl')?.reports).toBe(3);
     expect(again.outbox().map((entry) => entry.id)).toEqual(['o1']);
@@ -37,7 +37,7 @@ describe('embedded lowdb store', () => {
   });
 
   it('batches many updates into one write', async () => {
-    const store = new LowdbStore({ dir, writeDelayMs: 50 });
+    const store = new EmbeddedStore({ dir, writeDelayMs: 50 });
     await store.open();
     const files = async () =>
       Promise.all(['state.json', 'state.journal'].map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
@@ -48,20 +48,20 @@ describe('embedded lowdb store', () => {
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(store.writeStats().writes).toBe(writesBefore + 1);
     await store.close();
-    const again = new LowdbStore({ dir });
+    const again = new EmbeddedStore({ dir });
     await again.open();
     expect([...again.domains()]).toHaveLength(1000);
     expect(again.domain('d999.example')?.reports).toBe(999);
   });
 
   it('refuses a damaged state file, keeps a copy and names the last good backup', async () => {
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     store.putDomain({ domain: 'example.nl', findings: {}, reports: 1 });
     await store.close();
-    await new LowdbStore({ dir }).open(); // a good start makes state.json.bak
+    await new EmbeddedStore({ dir }).open(); // a good start makes state.json.bak
     await writeFile(join(dir, 'state.json'), '{"version":1,"domains":{"exam');
-    const broken = new LowdbStore({ dir });
+    const broken = new EmbeddedStore({ dir });
     const error = await broken.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateDamagedError);
     expect((error as Error).message).toMatch(
@@ -75,16 +75,16 @@ describe('embedded lowdb store', () => {
   });
 
   it('refuses to start empty when the state file vanished but a backup exists', async () => {
-    const store = new LowdbStore({ dir });
+    const store = new EmbeddedStore({ dir });
     await store.open();
     await store.close();
-    await new LowdbStore({ dir }).open();
+    await new EmbeddedStore({ dir }).open();
     await rm(join(dir, 'state.json'));
-    await expect(new LowdbStore({ dir }).open()).rejects.toThrow(/is missing but its backup/);
+    await expect(new EmbeddedStore({ dir }).open()).rejects.toThrow(/is missing but its backup/);
   });
 
   it('appends history as JSON lines, filters per domain, and drops entries past retention', async () => {
-    const store = new LowdbStore({ dir, historyRetentionMs: 30 * 86_400_000 });
+    const store = new EmbeddedStore({ dir, historyRetentionMs: 30 * 86_400_000 });
     await store.open();
     const entry = (domain: string, at: string) => ({
       at,
