@@ -1,4 +1,4 @@
-import { type FileHandle, open, rename } from 'node:fs/promises';
+import { type FileHandle, open, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Chunks are gathered into writes of about this many characters. */
@@ -55,5 +55,15 @@ export async function appendDurably(path: string, text: string): Promise<number>
     return buffer.byteLength;
   } finally {
     await handle.close();
+  }
+}
+
+/** Whether something exists at `path` (any error reading it counts as no). */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

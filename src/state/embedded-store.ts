@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, writeFileAtomically } from './atomic-write.ts';
+import { appendDurably, fileExists as exists, writeFileAtomically } from './atomic-write.ts';
 import { HistoryFile } from './history-file.ts';
 import { SharedValues } from './shared-values.ts';
 import { type HistoryQuery, StateDamagedError, type StateStore } from './store.ts';
@@ -475,13 +475,4 @@ async function readText(path: string): Promise<string | null> {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { appendFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { appendFile, open, rename, unlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { fileExists as exists } from './atomic-write.ts';
 import type { HistoryQuery } from './store.ts';
 import type { HistoryEntry } from './types.ts';
 
@@ -61,14 +62,5 @@ export class HistoryFile {
         // A torn last line after a crash is skipped, not fatal: the state file is the source of truth.
       }
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
