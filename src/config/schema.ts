@@ -11,32 +11,24 @@ export interface SchemaEnvironment {
 
 const VERDICTS = ['ok', 'info', 'warn', 'fail'] as const;
 
+/** A duration written as text (30s, 5m, 1h30m, 1d), parsed to milliseconds. */
+const durationText = z.string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' }).transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 1h or 1d, got "${text}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 function duration(defaultValue: string) {
-  return z
-    .string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' })
-    .default(defaultValue)
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 1h or 1d, got "${text}"` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+  const ms = parseDuration(defaultValue);
+  if (ms === undefined) throw new Error(`bad default duration ${defaultValue}`);
+  return durationText.default(ms);
 }
 
 /** A duration with no default: absent means "the component's own default". */
-const optionalDuration = z
-  .string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' })
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 1h or 1d, got "${text}"` });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .optional();
+const optionalDuration = durationText.optional();
 
 /** Thresholds of the dnssec.* checks (defaults in src/monitors/dnssec/settings.ts). */
 const dnssecThresholds = z
