@@ -1,12 +1,12 @@
-import { daneMonitor } from './dane.ts';
+import { daneMonitor } from './dane/index.ts';
 import { dkimMonitor } from './dkim/index.ts';
 import { dmarcMonitor } from './dmarc/index.ts';
-import { dnssecMonitor } from './dnssec.ts';
-import { mtaStsMonitor } from './mta-sts.ts';
-import { mxMonitor } from './mx.ts';
+import { dnssecMonitor } from './dnssec/index.ts';
+import { mtaStsMonitor } from './mta-sts/index.ts';
+import { mxMonitor } from './mx/index.ts';
 import { spfMonitor } from './spf/index.ts';
-import { starttlsMonitor } from './starttls.ts';
-import { tlsRptMonitor } from './tls-rpt.ts';
+import { starttlsMonitor } from './starttls/index.ts';
+import { tlsRptMonitor } from './tls-rpt/index.ts';
 import type { Monitor } from './types.ts';
 
 /** Every monitor, in report order. One line per standard. */

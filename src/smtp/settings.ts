@@ -1,4 +1,3 @@
-import type { CheckOptions } from '../monitors/types.ts';
 import type { ProbeSettings } from './types.ts';
 
 /** Knobs of the transport-security monitors (STARTTLS, DANE, MTA-STS); all optional in CheckOptions.transport. */
@@ -44,11 +43,18 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
   mtaStsMaxBytes: 64 * 1024,
 };
 
-export function transportOptions(options: CheckOptions): TransportOptions {
+/** The part of a check's options the transport settings are built from (structurally a subset of CheckOptions). */
+export interface TransportSource {
+  ehloName: string;
+  timeoutMs: number;
+  transport?: Partial<TransportOptions>;
+}
+
+export function transportOptions(options: TransportSource): TransportOptions {
   return { ...DEFAULT_TRANSPORT_OPTIONS, ...options.transport };
 }
 
-export function probeSettings(options: CheckOptions): ProbeSettings {
+export function probeSettings(options: TransportSource): ProbeSettings {
   const transport = transportOptions(options);
   return {
     port: transport.smtpPort,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver } from '../../src/dns/resolver.ts';
 import type { Finding } from '../../src/model.ts';
-import { daneMonitor } from '../../src/monitors/dane.ts';
+import { daneMonitor } from '../../src/monitors/dane/index.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
 import { DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
 import { createTargetGuard } from '../../src/net/target-guard.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.ts';
-import { daneMonitor } from '../../src/monitors/dane.ts';
+import { daneMonitor } from '../../src/monitors/dane/index.ts';
 import { associationData } from '../../src/tls/dane-match.ts';
 import { type FakeSmtpPersonality, type FakeSmtpServer, startFakeSmtp } from '../smtp/fake-smtp-server.ts';
 import { testContext } from '../smtp/monitor-context.ts';

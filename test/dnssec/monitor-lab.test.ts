@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.ts';
-import { dnssecMonitor } from '../../src/monitors/dnssec.ts';
+import { dnssecMonitor } from '../../src/monitors/dnssec/index.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
 import { DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
 import { createTargetGuard } from '../../src/net/target-guard.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mxMonitor } from '../../src/monitors/mx.ts';
+import { mxMonitor } from '../../src/monitors/mx/index.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
 import { DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
 import { FakeDns } from '../support/fake-dns.ts';

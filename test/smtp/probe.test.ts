@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeWithRetry } from '../../src/monitors/mail-hosts/probe-pool.ts';
 import { probeSmtpOnce } from '../../src/smtp/probe.ts';
-import { probeWithRetry } from '../../src/smtp/probe-pool.ts';
 import type { ProbeSettings, SmtpProbeResult } from '../../src/smtp/types.ts';
 import { type Issued, Pki } from '../tls/pki.ts';
 import { type FakeSmtpPersonality, type FakeSmtpServer, startFakeSmtp } from './fake-smtp-server.ts';

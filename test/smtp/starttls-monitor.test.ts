@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.ts';
-import { starttlsMonitor } from '../../src/monitors/starttls.ts';
+import { starttlsMonitor } from '../../src/monitors/starttls/index.ts';
 import { FakeDns, type FakeRecord } from '../support/fake-dns.ts';
 import { type Issued, Pki } from '../tls/pki.ts';
 import { type FakeSmtpPersonality, type FakeSmtpServer, startFakeSmtp } from './fake-smtp-server.ts';

@@ -1,10 +1,10 @@
 import type { Finding, Status } from '../../model.ts';
-import type { AddressProbe } from '../../smtp/guarded-probe.ts';
-import type { MxTarget } from '../../smtp/mx-targets.ts';
 import type { SmtpProbeResult } from '../../smtp/types.ts';
 import { type DaneMatchSummary, matchTlsaSet } from '../../tls/dane-match.ts';
 import { analyseChain } from '../../tls/presented-chain.ts';
 import { formatTlsa, type TlsaRecord, tlsaUnusableReason } from '../../tls/tlsa.ts';
+import type { AddressProbe } from '../mail-hosts/guarded-probe.ts';
+import type { MxTarget } from '../mail-hosts/mx-targets.ts';
 import type { AddressSecurity, TlsaLookup } from './tlsa-lookup.ts';
 
 const DAY_MS = 86_400_000;

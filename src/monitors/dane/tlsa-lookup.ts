@@ -2,9 +2,9 @@ import { loadTrustAnchorFile } from '../../dns/dnssec/trust-anchors.ts';
 import { DnssecValidator } from '../../dns/dnssec/validator.ts';
 import { DnsError } from '../../dns/errors.ts';
 import type { DnsRecord } from '../../dns/types.ts';
-import type { MxTarget } from '../../smtp/mx-targets.ts';
 import { transportOptions } from '../../smtp/settings.ts';
 import { parseTlsaRdata, type TlsaRecord } from '../../tls/tlsa.ts';
+import type { MxTarget } from '../mail-hosts/mx-targets.ts';
 import type { MonitorContext } from '../types.ts';
 
 /** DNSSEC status of an RRset as far as DANE cares. */

@@ -1,6 +1,6 @@
 import type { ValidationResult } from '../../dns/dnssec/result.ts';
 import type { DnssecValidator } from '../../dns/dnssec/validator.ts';
-import { notAHostName } from '../mx-target-kind.ts';
+import { notAHostName } from '../mail-hosts/target-kind.ts';
 
 /** Everything the dnssec.* findings of one domain are judged from: one validation per RRset the mail depends on. */
 export interface DnssecEvidence {

@@ -1,5 +1,4 @@
 import type { Finding, Status } from '../../model.ts';
-import type { AddressProbe } from '../../smtp/guarded-probe.ts';
 import type { TransportOptions } from '../../smtp/settings.ts';
 import type { SmtpProbeResult } from '../../smtp/types.ts';
 import {
@@ -12,6 +11,7 @@ import {
   worstTier,
 } from '../../tls/ncsc-tiers.ts';
 import { analyseChain } from '../../tls/presented-chain.ts';
+import type { AddressProbe } from '../mail-hosts/guarded-probe.ts';
 
 const DAY_MS = 86_400_000;
 

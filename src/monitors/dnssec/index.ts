@@ -1,16 +1,16 @@
-import { loadTrustAnchorFile, type TrustAnchor } from '../dns/dnssec/trust-anchors.ts';
-import { DnssecValidator } from '../dns/dnssec/validator.ts';
-import { isDnsError } from '../dns/errors.ts';
-import type { Finding } from '../model.ts';
-import { algorithmFinding } from './dnssec/algorithm.ts';
-import { chainFinding } from './dnssec/chain-finding.ts';
-import { collectEvidence } from './dnssec/collect.ts';
-import { consistencyFinding } from './dnssec/consistency.ts';
-import { expiryFinding } from './dnssec/expiry.ts';
-import { nsec3Finding } from './dnssec/nsec3.ts';
-import { dnssecSettings } from './dnssec/settings.ts';
-import { findZoneApex } from './dnssec/zone-apex.ts';
-import type { Monitor, MonitorContext } from './types.ts';
+import { loadTrustAnchorFile, type TrustAnchor } from '../../dns/dnssec/trust-anchors.ts';
+import { DnssecValidator } from '../../dns/dnssec/validator.ts';
+import { isDnsError } from '../../dns/errors.ts';
+import type { Finding } from '../../model.ts';
+import type { Monitor, MonitorContext } from '../types.ts';
+import { algorithmFinding } from './algorithm.ts';
+import { chainFinding } from './chain-finding.ts';
+import { collectEvidence } from './collect.ts';
+import { consistencyFinding } from './consistency.ts';
+import { expiryFinding } from './expiry.ts';
+import { nsec3Finding } from './nsec3.ts';
+import { dnssecSettings } from './settings.ts';
+import { findZoneApex } from './zone-apex.ts';
 
 function errorFinding(check: string, subject: string, error: unknown): Finding {
   const message = isDnsError(error)

@@ -1,8 +1,8 @@
-import type { MonitorContext } from '../monitors/types.ts';
-import { AddressLimiter } from './address-limiter.ts';
-import { probeSmtpOnce } from './probe.ts';
-import { probeSettings, transportOptions } from './settings.ts';
-import { type ProbeSettings, type SmtpProbeResult, TRANSIENT_OUTCOMES } from './types.ts';
+import { AddressLimiter } from '../../smtp/address-limiter.ts';
+import { probeSmtpOnce } from '../../smtp/probe.ts';
+import { probeSettings, transportOptions } from '../../smtp/settings.ts';
+import { type ProbeSettings, type SmtpProbeResult, TRANSIENT_OUTCOMES } from '../../smtp/types.ts';
+import type { MonitorContext } from '../types.ts';
 
 type ProbeFn = (mx: string, address: string, settings: ProbeSettings) => Promise<SmtpProbeResult>;
 

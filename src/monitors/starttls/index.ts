@@ -1,16 +1,10 @@
-import type { Finding } from '../model.ts';
-import { type AddressProbe, probeAddress } from '../smtp/guarded-probe.ts';
-import { type MxTarget, mxTargets } from '../smtp/mx-targets.ts';
-import { transportOptions } from '../smtp/settings.ts';
-import { noteAgreement } from './starttls/agreement.ts';
-import {
-  type AddressContext,
-  certificateFinding,
-  cipherFinding,
-  offeredFinding,
-  protocolFinding,
-} from './starttls/findings.ts';
-import type { Monitor, MonitorContext } from './types.ts';
+import type { Finding } from '../../model.ts';
+import { transportOptions } from '../../smtp/settings.ts';
+import { type AddressProbe, probeAddress } from '../mail-hosts/guarded-probe.ts';
+import { type MxTarget, mxTargets } from '../mail-hosts/mx-targets.ts';
+import type { Monitor, MonitorContext } from '../types.ts';
+import { noteAgreement } from './agreement.ts';
+import { type AddressContext, certificateFinding, cipherFinding, offeredFinding, protocolFinding } from './findings.ts';
 
 async function probeHost(context: MonitorContext, host: MxTarget): Promise<Finding[]> {
   if (host.error) {

@@ -1,6 +1,6 @@
-import type { MonitorContext } from '../monitors/types.ts';
+import type { SmtpProbeResult } from '../../smtp/types.ts';
+import type { MonitorContext } from '../types.ts';
 import { sharedProbe } from './probe-pool.ts';
-import type { SmtpProbeResult } from './types.ts';
 
 export type AddressProbe =
   | { kind: 'probed'; result: SmtpProbeResult }

@@ -1,7 +1,7 @@
-import type { Finding } from '../model.ts';
-import { mxTargets } from '../smtp/mx-targets.ts';
-import { lookUpTxt, parseTagList, shown } from './mta-sts/txt.ts';
-import type { Monitor, MonitorContext } from './types.ts';
+import type { Finding } from '../../model.ts';
+import { mxTargets } from '../mail-hosts/mx-targets.ts';
+import { lookUpTxt, parseTagList, shown } from '../mta-sts/txt.ts';
+import type { Monitor, MonitorContext } from '../types.ts';
 
 /** One `rua` destination (RFC 8460 §3): a mailto: with a plausible address, or an https: URL with a host. */
 export function ruaProblem(uri: string): string | undefined {

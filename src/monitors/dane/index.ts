@@ -1,12 +1,12 @@
-import type { Finding } from '../model.ts';
-import { probeAddress } from '../smtp/guarded-probe.ts';
-import { type MxTarget, mxTargets } from '../smtp/mx-targets.ts';
-import { transportOptions } from '../smtp/settings.ts';
-import { tlsaUnusableReason } from '../tls/tlsa.ts';
-import { type AddressFacts, matchFinding, rolloverFinding, tlsaFinding } from './dane/findings.ts';
-import { addressSecurity, falseNxdomainAtTcp, lookUpTlsa } from './dane/tlsa-lookup.ts';
-import { noteAgreement } from './starttls/agreement.ts';
-import type { Monitor, MonitorContext } from './types.ts';
+import type { Finding } from '../../model.ts';
+import { transportOptions } from '../../smtp/settings.ts';
+import { tlsaUnusableReason } from '../../tls/tlsa.ts';
+import { probeAddress } from '../mail-hosts/guarded-probe.ts';
+import { type MxTarget, mxTargets } from '../mail-hosts/mx-targets.ts';
+import { noteAgreement } from '../starttls/agreement.ts';
+import type { Monitor, MonitorContext } from '../types.ts';
+import { type AddressFacts, matchFinding, rolloverFinding, tlsaFinding } from './findings.ts';
+import { addressSecurity, falseNxdomainAtTcp, lookUpTlsa } from './tlsa-lookup.ts';
 
 async function checkHost(context: MonitorContext, resolved: MxTarget): Promise<Finding[]> {
   if (resolved.error) {

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import { DnsError } from '../dns/errors.ts';
-import type { DnsAnswer } from '../dns/types.ts';
-import { notAHostName } from '../monitors/mx-target-kind.ts';
-import type { MonitorContext } from '../monitors/types.ts';
+import { DnsError } from '../../dns/errors.ts';
+import type { DnsAnswer } from '../../dns/types.ts';
+import type { MonitorContext } from '../types.ts';
+import { notAHostName } from './target-kind.ts';
 
 /** One MX host of a domain with its addresses, as the transport monitors need it. */
 export interface MxTarget {

@@ -1,14 +1,14 @@
-import { type Finding, type Status, worstStatus } from '../model.ts';
-import { probeAddress } from '../smtp/guarded-probe.ts';
-import { type MxTargets, mxTargets } from '../smtp/mx-targets.ts';
-import { transportOptions } from '../smtp/settings.ts';
-import { analyseChain } from '../tls/presented-chain.ts';
-import { mxPatternMatches } from './mta-sts/mx-pattern.ts';
-import { parseStsPolicy, type StsPolicy } from './mta-sts/policy.ts';
-import { fetchPolicy } from './mta-sts/policy-fetch.ts';
-import { judgeStsRecord } from './mta-sts/record.ts';
-import { lookUpTxt, shown } from './mta-sts/txt.ts';
-import type { Monitor, MonitorContext } from './types.ts';
+import { type Finding, type Status, worstStatus } from '../../model.ts';
+import { transportOptions } from '../../smtp/settings.ts';
+import { analyseChain } from '../../tls/presented-chain.ts';
+import { probeAddress } from '../mail-hosts/guarded-probe.ts';
+import { type MxTargets, mxTargets } from '../mail-hosts/mx-targets.ts';
+import type { Monitor, MonitorContext } from '../types.ts';
+import { mxPatternMatches } from './mx-pattern.ts';
+import { parseStsPolicy, type StsPolicy } from './policy.ts';
+import { fetchPolicy } from './policy-fetch.ts';
+import { judgeStsRecord } from './record.ts';
+import { lookUpTxt, shown } from './txt.ts';
 
 const ONE_DAY = 86_400;
 

@@ -1,9 +1,9 @@
-import { DnsError } from '../dns/errors.ts';
-import type { DnsAnswer, DnsRecord } from '../dns/types.ts';
-import type { Finding } from '../model.ts';
-import { worstStatus } from '../model.ts';
-import { notAHostName } from './mx-target-kind.ts';
-import type { Monitor, MonitorContext } from './types.ts';
+import { DnsError } from '../../dns/errors.ts';
+import type { DnsAnswer, DnsRecord } from '../../dns/types.ts';
+import type { Finding } from '../../model.ts';
+import { worstStatus } from '../../model.ts';
+import { notAHostName } from '../mail-hosts/target-kind.ts';
+import type { Monitor, MonitorContext } from '../types.ts';
 
 const CHECK = 'mx.records';
 
