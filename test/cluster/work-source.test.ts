@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_QUEUE, ClusterWorkSource } from '../../src/cluster/cluster-work-source.ts';
+import { ClusterEngine } from '../../src/cluster/engine.ts';
+import { type PostgresServer, startPostgres } from '../support/postgres.ts';
+
+const FAST = { heartbeatSeconds: 10, superviseSeconds: 1, pollSeconds: 0.5, retryDelaySeconds: 1 };
+
+let server: PostgresServer;
+const engines: ClusterEngine[] = [];
+
+async function engine(workerId: string): Promise<ClusterEngine> {
+  const created = new ClusterEngine({ url: server.url, workerId, timings: FAST });
+  await created.start();
+  engines.push(created);
+  return created;
+}
+
+beforeAll(async () => {
+  server = await startPostgres();
+});
+
+afterAll(async () => {
+  for (const created of engines) await created.stop();
+  await server?.stop();
+});
+
+describe('ClusterWorkSource on a real PostgreSQL', () => {
+  it('gives each due domain to exactly one of three workers, in batches, and schedules its next check', async () => {
+    const sources = await Promise.all(['a', 'b', 'c'].map(async (id) => new ClusterWorkSource(await engine(id))));
+    const domains = Array.from({ length: 120 }, (_, i) => `d${i}.example`);
+    const now = Date.now();
+    expect(await sources[0]!.ensureScheduled(domains.map((domain) => ({ domain, dueAt: now - 1000 })))).toBe(120);
+    // A second worker scheduling the same domains adds nothing: one pending check per domain.
+    expect(await sources[1]!.ensureScheduled(domains.map((domain) => ({ domain, dueAt: now })))).toBe(0);
+
+    const seen: string[] = [];
+    const batchSizes: number[] = [];
+    await Promise.all(
+      sources.map(async (source) => {
+        for (;;) {
+          const batch = await source.claim(16);
+          if (!batch) return;
+          batchSizes.push(batch.domains.length);
+          seen.push(...batch.domains);
+          for (const due of batch.dueAt.values()) expect(due).toBeLessThanOrEqual(batch.claimedAt);
+          const next = new Map(batch.domains.map((domain) => [domain, Date.now() + 3_600_000]));
+          await source.committed(batch, next);
+        }
+      }),
+    );
+    expect(seen.toSorted()).toEqual(domains.toSorted());
+    expect(Math.max(...batchSizes)).toBe(16);
+    // Nothing is due now, but every domain has its next check pending.
+    expect(await sources[2]!.claim(16)).toBeUndefined();
+    expect(await sources[2]!.ensureScheduled(domains.map((domain) => ({ domain, dueAt: now })))).toBe(0);
+    const { rows } = await engines[0]!.pool.query(
+      `SELECT count(*)::int AS n FROM mailwarden_jobs.job WHERE name = $1 AND state = 'created' AND start_after > now()`,
+      [CHECK_QUEUE],
+    );
+    expect(rows[0].n).toBe(120);
+  });
+
+  it('gives the batch of a worker that stopped touching it to another worker, and an abandoned batch comes back', async () => {
+    const dying = await engine('dying');
+    const survivor = new ClusterWorkSource(await engine('survivor'));
+    const doomed = new ClusterWorkSource(dying);
+    await survivor.ensureScheduled(['x1.example', 'x2.example'].map((domain) => ({ domain, dueAt: Date.now() - 1 })));
+    const lost = await doomed.claim(10);
+    expect(lost?.domains.toSorted()).toEqual(['x1.example', 'x2.example']);
+    await dying.stop(); // its heartbeat stops, as when the process is killed
+    expect(await survivor.claim(10)).toBeUndefined();
+    const started = Date.now();
+    let reclaimed: Awaited<ReturnType<typeof survivor.claim>>;
+    while (!(reclaimed = await survivor.claim(10)) && Date.now() - started < 40_000)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(reclaimed?.domains.toSorted()).toEqual(['x1.example', 'x2.example']);
+    // Within the heartbeat (10 s) plus a supervision pass, well inside a confirmation window.
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    await survivor.abandon(reclaimed!, 'store unavailable');
+    let again: Awaited<ReturnType<typeof survivor.claim>>;
+    const abandonedAt = Date.now();
+    while (!(again = await survivor.claim(10)) && Date.now() - abandonedAt < 20_000)
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(again?.domains.toSorted()).toEqual(['x1.example', 'x2.example']);
+    await survivor.committed(again!, new Map());
+  }, 90_000);
+});
