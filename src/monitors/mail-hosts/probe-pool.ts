@@ -30,14 +30,23 @@ export function probeKey(address: string, port: number, mx: string): string {
   return `smtp:${address}:${port}:${mx.replace(/\.$/, '').toLowerCase()}`;
 }
 
-/** The run's single STARTTLS probe of (MX name, address), shared by every domain and every monitor that asks. */
+/**
+ * The run's single STARTTLS probe of (MX name, address), shared by every domain and every monitor that asks, and by
+ * every worker of a cluster when the run has a cross-run cache.
+ */
 export function sharedProbe(context: MonitorContext, mx: string, address: string): Promise<SmtpProbeResult> {
   const transport = transportOptions(context.options);
   const settings = probeSettings(context.options);
-  return context.shared.memo(probeKey(address, settings.port, mx), async () => {
-    const limiter = await context.shared.memo('smtp:address-limiter', async () => {
-      return new AddressLimiter(transport.connectionsPerAddress);
-    });
-    return limiter.run(address, () => probeWithRetry(mx, address, settings, transport.retryDelayMs));
-  });
+  return context.shared.memoAcross(
+    probeKey(address, settings.port, mx),
+    async () => {
+      const limiter = await context.shared.memo('smtp:address-limiter', async () => {
+        return new AddressLimiter(transport.connectionsPerAddress);
+      });
+      return limiter.run(address, () => probeWithRetry(mx, address, settings, transport.retryDelayMs));
+    },
+    // A working STARTTLS answer is shared for a long time (across a cluster: one probe per address per cycle); any
+    // other outcome only briefly, so the re-check that confirms a regression probes again.
+    (result) => result.outcome === 'ok',
+  );
 }
