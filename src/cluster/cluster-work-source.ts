@@ -109,7 +109,9 @@ export class ClusterWorkSource implements WorkSource {
     const batch = claimed as ClusterBatch;
     clearInterval(batch.heartbeat);
     // If this fails too (the database is down), the heartbeat has stopped: the claim lapses and comes back anyway.
-    await this.#engine.boss.fail(CHECK_QUEUE, [...batch.jobs], { reason }).catch((error: unknown) => this.#report(error));
+    await this.#engine.boss
+      .fail(CHECK_QUEUE, [...batch.jobs], { reason })
+      .catch((error: unknown) => this.#report(error));
   }
 
   async ensureScheduled(entries: readonly ScheduledDomain[]): Promise<number> {

@@ -82,9 +82,7 @@ export class PgSharedResults implements CrossRunCache {
       throw error;
     }
     const ttl = settled(value) ? this.#options.settledTtlMs : this.#options.unsettledTtlMs;
-    await pool
-      .query(STORE, [key, workerId, JSON.stringify(value), ttl])
-      .catch((error: unknown) => this.#report(error));
+    await pool.query(STORE, [key, workerId, JSON.stringify(value), ttl]).catch((error: unknown) => this.#report(error));
     return value;
   }
 

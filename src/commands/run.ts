@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
+import { type ClusterRuntime, isClusterUrl, startCluster } from '../cluster/cluster.ts';
+import { judgeClusterHealth, registerClusterMetrics } from '../cluster/cluster-gauges.ts';
+import { Supervisor, WORKER_INDEX_ENV, workersRefusal } from '../cluster/supervisor.ts';
 import { formatDuration } from '../config/duration.ts';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
@@ -9,10 +12,13 @@ import { type HttpSurface, startHttpSurface } from '../http/server.ts';
 import type { StateStore } from '../state/store.ts';
 import { openConfiguredStore, StoreOpenProblem } from './open-store.ts';
 
-const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL]
+const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL] [--workers N]
 
   --config FILE       configuration (default: config.yaml)
   --log-level LEVEL   trace, debug, info, warn, error (default: the config's log.level)
+  --workers N         N worker processes on this machine, restarted if they die (default 1); needs state.url on
+                      PostgreSQL. Worker i serves HTTP on the http.listen port + i. Any number of 'mailwarden run'
+                      on other machines with the same configuration join the same cluster.
 
 Signals: SIGHUP reloads the configuration (a bad one is refused, the old one keeps running);
 SIGTERM/SIGINT stop taking work, let the running batch finish, save state and exit (a second signal exits at once).
@@ -24,6 +30,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', default: 'config.yaml' },
       'log-level': { type: 'string' },
+      workers: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -43,6 +50,20 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const logger = createLogger(values['log-level'] ?? config.log.level);
   for (const warning of config.warnings) logger.warn(warning);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) {
+    process.stderr.write(`mailwarden run: --workers must be a whole number ≥ 1, not ${values.workers}\n`);
+    return 2;
+  }
+  const stateUrl = config.state.url.reveal();
+  if (workers > 1) {
+    const refusal = workersRefusal(workers, stateUrl);
+    if (refusal) {
+      process.stderr.write(`mailwarden run: ${refusal}\n`);
+      return 3;
+    }
+    return supervise(workers, argv, logger);
+  }
   let store: StateStore;
   try {
     store = await openConfiguredStore(config);
@@ -53,13 +74,42 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  let cluster: ClusterRuntime | undefined;
+  if (isClusterUrl(stateUrl)) {
+    try {
+      cluster = await startCluster({
+        url: stateUrl,
+        ...(config.state.password ? { password: config.state.password.reveal() } : {}),
+        logger,
+        intervalMs: config.schedule.interval,
+        confirmDelayMs: config.alerting.confirmDelay,
+      });
+    } catch (error) {
+      logger.fatal({ error: error instanceof Error ? error.message : String(error) }, 'cannot start the job engine');
+      await store.close();
+      return 3;
+    }
+  }
   const metrics = new DaemonMetrics();
-  const daemon = new Daemon({ config, store, logger, observer: metrics });
+  const daemon = new Daemon({ config, store, logger, observer: metrics, ...(cluster ? { cluster } : {}) });
   metrics.attach(daemon);
+  if (cluster) {
+    const { gauges } = cluster;
+    registerClusterMetrics(metrics.registry, gauges, async () => (await store.outboxStats()).oldestCreatedAt);
+  }
   let http: HttpSurface | undefined;
   if (config.http.listen !== undefined) {
+    const listen = workerListen(config.http.listen);
     try {
-      http = await startHttpSurface({ listen: config.http.listen, daemon, metrics, logger });
+      http = await startHttpSurface({
+        listen,
+        daemon,
+        metrics,
+        logger,
+        ...(cluster
+          ? { clusterHealth: async () => judgeClusterHealth(await cluster.gauges.read(), config.schedule.interval) }
+          : {}),
+      });
     } catch (error) {
       logger.fatal(
         { listen: config.http.listen, error: error instanceof Error ? error.message : String(error) },
@@ -79,6 +129,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       resolvers: config.dns.resolvers.length > 0 ? config.dns.resolvers : 'system',
       channels: Object.keys(config.channels),
       http: http ? `http://${http.address}/` : 'off',
+      ...(cluster ? { worker: cluster.workerId } : {}),
     },
     'mailwarden started',
   );
@@ -94,7 +145,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, 'history compaction failed');
     }
   };
-  const compaction = cron.schedule('17 3 * * *', compact);
+  // In a cluster it is a cluster job: once a day for all workers together.
+  const compaction = cluster ? undefined : cron.schedule('17 3 * * *', compact);
 
   let stops = 0;
   const onStop = (signal: string) => {
@@ -128,12 +180,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
   process.on('SIGHUP', onReload);
+  // A worker of `--workers N` whose supervisor is gone stops too (its IPC channel closed).
+  if (process.connected) process.once('disconnect', () => onStop('supervisor gone'));
   try {
-    await compact();
+    if (cluster) await cluster.every('compact-history', 24 * 3600, compact);
+    else await compact();
     await daemon.run();
   } finally {
     daemon.close();
-    await compaction.stop();
+    await compaction?.stop();
+    await cluster?.stop();
     await http?.close();
     process.off('SIGTERM', onStop);
     process.off('SIGINT', onStop);
@@ -142,4 +198,47 @@ export async function runCommand(argv: string[]): Promise<number> {
     logger.info('mailwarden stopped');
   }
   return 0;
+}
+
+/** A worker of `--workers N` serves HTTP on the configured port + its index, so each has its own /metrics. */
+function workerListen(listen: string): string {
+  const index = Number(process.env[WORKER_INDEX_ENV] ?? 0);
+  if (!index) return listen;
+  const match = /^(.*):(\d+)$/.exec(listen);
+  return match && Number(match[2]) !== 0 ? `${match[1]}:${Number(match[2]) + index}` : listen;
+}
+
+/** `--workers N`: this process supervises N workers (each a `mailwarden run` without --workers). */
+async function supervise(workers: number, argv: string[], logger: ReturnType<typeof createLogger>): Promise<number> {
+  const args = ['run', ...withoutWorkersFlag(argv)];
+  const supervisor = new Supervisor({ workers, script: process.argv[1]!, args, logger });
+  let stops = 0;
+  const onStop = (signal: NodeJS.Signals) => {
+    stops++;
+    logger.info({ signal, workers }, stops > 1 ? 'stopping the workers now' : 'stopping the workers');
+    supervisor.stop(stops > 1 ? 'SIGKILL' : 'SIGTERM');
+  };
+  const onReload = () => supervisor.signal('SIGHUP');
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  process.on('SIGHUP', onReload);
+  logger.info({ workers, pid: process.pid }, 'supervising workers');
+  try {
+    await supervisor.run();
+  } finally {
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    process.off('SIGHUP', onReload);
+  }
+  return 0;
+}
+
+function withoutWorkersFlag(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--workers') i++;
+    else if (!arg.startsWith('--workers=')) out.push(arg);
+  }
+  return out;
 }

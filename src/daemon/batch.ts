@@ -4,7 +4,7 @@ import { checkDomains } from '../check/check-domain.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import type { DnsClient } from '../dns/types.ts';
 import type { Change, DomainReport, Status } from '../model.ts';
-import { RunShared } from '../monitors/run-shared.ts';
+import { type CrossRunCache, RunShared } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { type AlertSettings, evaluate } from '../state/diff.ts';
 import type { BatchWrite, RecordObservation, StandardObservation, StateStore } from '../state/store.ts';
@@ -26,6 +26,8 @@ export interface BatchEnvironment {
   context(domain: DomainConfig, shared: RunShared): MonitorContext;
   now(): Date;
   random(): number;
+  /** Probe results shared beyond this batch (the other workers of a cluster). */
+  crossRun?: CrossRunCache;
 }
 
 /** Step 1's result: the reports, and whether the resolver could be trusted while they were made. */
@@ -66,7 +68,7 @@ export async function checkBatch(env: BatchEnvironment, domains: readonly Domain
   const canaries = env.config.alerting.resolverCanaries;
   let canary = await confirmCanaries(env.canaryDns, canaries, env.canaryConfirmPauseMs);
   if (!canary.healthy) return { reports: [], resolverHealthy: false, resolverDetail: canary.detail, checkMs: 0 };
-  const shared = new RunShared();
+  const shared = new RunShared(env.crossRun);
   const byName = new Map(domains.map((domain) => [domain.name, domain]));
   const started = performance.now();
   const raw = await checkDomains(

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Channel } from '../alerts/channel.ts';
 import { createChannels } from '../alerts/create-channels.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
+import type { DaemonCluster } from '../cluster/cluster.ts';
+import type { ClaimedBatch } from '../cluster/work-source.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import { createResolver } from '../dns/resolver.ts';
 import type { DnsClient } from '../dns/types.ts';
@@ -43,6 +45,11 @@ export interface DaemonOptions {
   channels?: Map<string, Channel>;
   /** Told about every batch and delivery (metrics). */
   observer?: DaemonObserver;
+  /**
+   * One worker of many on PostgreSQL (src/cluster/): due domains are claimed from the job engine instead of the
+   * in-process queue, probe results are shared across workers, and the outbox is delivered by one worker at a time.
+   */
+  cluster?: DaemonCluster;
 }
 
 export interface DaemonObserver {
@@ -73,6 +80,12 @@ const DNS_CACHE_ENTRIES = 5_000;
 
 /** The longest a loop sleeps, so a stop, a reload or a retry is never far away. */
 const MAX_SLEEP_MS = 5_000;
+
+/** A cluster worker with nothing due asks the job engine again after this long. */
+const CLUSTER_POLL_MS = 1_000;
+/** The cluster job that delivers the outbox, and how often it runs at least. */
+const OUTBOX_JOB = 'deliver-outbox';
+const OUTBOX_PERIOD_SECONDS = 2;
 
 /** After a failed state write the batch is retried after this long (the database may be restarting). */
 const STORE_RETRY_MS = 5_000;
@@ -105,6 +118,7 @@ export class Daemon {
   #storeProblem: DaemonStatus['storeProblem'];
   readonly #observer: DaemonObserver | undefined;
   readonly #wakers = new Set<() => void>();
+  readonly #cluster: DaemonCluster | undefined;
   readonly #retired: (DnsClient & { close?: () => void })[] = [];
 
   constructor(options: DaemonOptions) {
@@ -121,6 +135,7 @@ export class Daemon {
       channels: options.channels,
     };
     this.#observer = options.observer;
+    this.#cluster = options.cluster;
     this.#apply(options.config);
   }
 
@@ -196,18 +211,23 @@ export class Daemon {
       now.toISOString(),
     );
     const known = new Set<string>();
+    const cluster: { domain: string; dueAt: number }[] = [];
+    const schedule = (domain: string, dueAt: number) =>
+      this.#cluster ? cluster.push({ domain, dueAt }) : this.#queue.schedule(domain, dueAt);
     for await (const entry of this.#store.schedule()) {
       if (!this.#domains.has(entry.domain)) continue;
       known.add(entry.domain);
       if (this.#queue.dueAt(entry.domain) !== undefined) continue;
-      if (entry.inFlight) this.#queue.schedule(entry.domain, now.getTime());
-      else if (entry.nextDueAt !== undefined) this.#queue.schedule(entry.domain, Date.parse(entry.nextDueAt));
+      if (entry.inFlight) schedule(entry.domain, now.getTime());
+      else if (entry.nextDueAt !== undefined) schedule(entry.domain, Date.parse(entry.nextDueAt));
       else known.delete(entry.domain);
     }
     for (const domain of this.#domains.keys()) {
       if (known.has(domain) || this.#queue.dueAt(domain) !== undefined) continue;
-      this.#queue.schedule(domain, now.getTime() + Math.floor(this.#random() * this.#config.schedule.firstCheckSpread));
+      schedule(domain, now.getTime() + Math.floor(this.#random() * this.#config.schedule.firstCheckSpread));
     }
+    // A cluster keeps one pending check per domain in the job engine: a domain that has one keeps it.
+    if (this.#cluster) await this.#cluster.work.ensureScheduled(cluster);
   }
 
   /**
@@ -255,6 +275,7 @@ export class Daemon {
       context: (domain, shared) => this.#context(domain, shared),
       now: this.#now,
       random: this.#random,
+      ...(this.#cluster ? { crossRun: this.#cluster.crossRun } : {}),
     };
   }
 
@@ -274,6 +295,7 @@ export class Daemon {
    */
   async tick(): Promise<BatchSummary | undefined> {
     this.#lastTickAt = this.#now();
+    if (this.#cluster) return this.#clusterTick(this.#cluster);
     const names = this.#queue
       .popDue(this.#now().getTime(), this.#config.schedule.batchSize)
       .filter((name) => this.#domains.has(name));
@@ -294,18 +316,39 @@ export class Daemon {
     }
   }
 
+  /** tick() for one worker of a cluster: the batch is claimed from the job engine and handed back when saved. */
+  async #clusterTick(cluster: DaemonCluster): Promise<BatchSummary | undefined> {
+    const claimed = await cluster.work.claim(this.#config.schedule.batchSize);
+    if (claimed === undefined) return undefined;
+    // A domain this worker's configuration does not know (workers on different configurations) is left unscheduled.
+    const domains = claimed.domains.filter((name) => this.#domains.has(name)).map((name) => this.#domains.get(name)!);
+    this.#batchStartedAt = this.#now();
+    try {
+      return await this.#runBatch(domains, claimed);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#storeProblem ??= { since: this.#now().toISOString(), message };
+      await cluster.work.abandon(claimed, message);
+      throw error;
+    } finally {
+      this.#batchStartedAt = undefined;
+      this.#closeRetired();
+    }
+  }
+
   /** Delivers what is due in the outbox (one pass); the delivery loop of run() calls it, and so do tests. */
   async deliver(): Promise<void> {
     await this.#outbox.deliverDue(this.#now());
   }
 
-  async #runBatch(domains: DomainConfig[]): Promise<BatchSummary> {
+  async #runBatch(domains: DomainConfig[], claimed?: ClaimedBatch): Promise<BatchSummary> {
     const started = this.#now();
     const names = domains.map((domain) => domain.name);
     await this.#store.markInFlight(names, started.toISOString());
     const checked = await checkBatch(this.#environment(), domains);
     const judged = await this.#judge(domains, checked);
     await this.#remember(judged);
+    if (claimed) await this.#cluster?.work.committed(claimed, judged.due);
     this.#notify();
 
     const summary = summarise(domains.length, checked, judged, this.#now().getTime() - started.getTime());
@@ -347,19 +390,22 @@ export class Daemon {
       this.#logger.info({ since: this.#storeProblem.since }, 'state database writable again');
       this.#storeProblem = undefined;
     }
-    for (const [name, due] of judged.due) this.#queue.schedule(name, due);
+    if (!this.#cluster) for (const [name, due] of judged.due) this.#queue.schedule(name, due);
   }
 
-  /** Step 4: the outbox rows are written; wake the delivery loop. */
+  /** Step 4: the outbox rows are written; wake the delivery loop (in a cluster: the worker that delivers). */
   #notify(): void {
     this.#wake();
+    void this.#cluster?.nudge(OUTBOX_JOB);
   }
 
   /** Runs until stop(): the check loop and the delivery loop side by side. */
   async run(): Promise<void> {
     await this.schedule();
     this.#running = true;
-    await Promise.all([this.#checkLoop(), this.#deliveryLoop()]);
+    // In a cluster the outbox is delivered by one worker at a time (a cluster job), so each alert goes out once.
+    if (this.#cluster) await this.#cluster.every(OUTBOX_JOB, OUTBOX_PERIOD_SECONDS, () => this.deliver());
+    await Promise.all([this.#checkLoop(), this.#cluster ? Promise.resolve() : this.#deliveryLoop()]);
     this.#running = false;
   }
 
@@ -374,7 +420,7 @@ export class Daemon {
         );
       }
       if (this.#stopping) break;
-      const next = this.#queue.peek();
+      const next = this.#cluster ? this.#now().getTime() + CLUSTER_POLL_MS : this.#queue.peek();
       await this.#sleep(next === undefined ? MAX_SLEEP_MS : next - this.#now().getTime());
     }
   }

@@ -40,6 +40,8 @@ export async function startHttpSurface(options: {
   daemon: Daemon;
   metrics: DaemonMetrics;
   logger: Logger;
+  /** A cluster worker's view of the whole cluster (src/cluster/cluster-gauges.ts): a lagging cluster is unhealthy. */
+  clusterHealth?: () => Promise<{ status: string; reasons: string[] }>;
 }): Promise<HttpSurface> {
   const { daemon, metrics, logger } = options;
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -58,7 +60,10 @@ export async function startHttpSurface(options: {
     }
     if (url.pathname === '/healthz') {
       const health = judgeHealth(daemon.status(), daemon.store.global(), new Date());
-      sendJson(response, health.status === 'ok' ? 200 : 503, health, head);
+      const cluster = await options.clusterHealth?.();
+      if (cluster && cluster.status !== 'ok')
+        Object.assign(health, { status: 'unhealthy' }).reasons.push(...cluster.reasons);
+      sendJson(response, health.status === 'ok' ? 200 : 503, cluster ? { ...health, cluster } : health, head);
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {

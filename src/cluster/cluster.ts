@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import type { CrossRunCache } from '../monitors/run-shared.ts';
+import { ClusterGauges } from './cluster-gauges.ts';
+import { ClusterWorkSource } from './cluster-work-source.ts';
+import { ClusterEngine, type ClusterTimings } from './engine.ts';
+import { PgSharedResults } from './shared-results.ts';
+import { ClusterSingletons } from './singletons.ts';
+import type { WorkSource } from './work-source.ts';
+
+/**
+ * What a daemon needs to be one worker of many: where its due domains come from, the probe results all workers
+ * share, and jobs that run once per cluster. The daemon uses this instead of its in-process due-queue and delivery
+ * loop when `state.url` is PostgreSQL.
+ */
+export interface DaemonCluster {
+  readonly workerId: string;
+  readonly work: WorkSource;
+  readonly crossRun: CrossRunCache;
+  /** Runs `task` once per period for the whole cluster (never twice at once). */
+  every(name: string, periodSeconds: number, task: () => Promise<void>): Promise<void>;
+  /** Asks for a run of `every`'s job now (at most one per period anyway). */
+  nudge(name: string): Promise<void>;
+}
+
+export interface ClusterRuntime extends DaemonCluster {
+  readonly engine: ClusterEngine;
+  readonly sharedResults: PgSharedResults;
+  readonly gauges: ClusterGauges;
+  stop(): Promise<void>;
+}
+
+export interface StartClusterOptions {
+  /** `state.url` (postgres://…), with the password from the configuration when the URL has none. */
+  url: string;
+  password?: string;
+  logger: Logger;
+  /** The check interval: a working STARTTLS result is shared for this long (one probe per address per cycle). */
+  intervalMs: number;
+  /** The confirmation delay: other probe results are shared for less than this, so a confirmation probes again. */
+  confirmDelayMs: number;
+  workerId?: string;
+  timings?: Partial<ClusterTimings>;
+}
+
+/** A probe (two attempts with timeouts and a pause) is over within this; a claim older than that is taken over. */
+const PROBE_LEASE_MS = 90_000;
+
+export async function startCluster(options: StartClusterOptions): Promise<ClusterRuntime> {
+  const { logger } = options;
+  let lastError = '';
+  const onError = (error: Error) => {
+    // A restarting PostgreSQL makes every pool and timer complain at once: one line per distinct problem.
+    if (error.message === lastError) return;
+    lastError = error.message;
+    logger.warn({ error: error.message }, 'cluster: database problem; waiting for PostgreSQL and retrying');
+  };
+  const engine = new ClusterEngine({
+    url: withPassword(options.url, options.password),
+    ...(options.workerId ? { workerId: options.workerId } : {}),
+    ...(options.timings ? { timings: options.timings } : {}),
+    onError,
+  });
+  await engine.start();
+  const work = new ClusterWorkSource(engine, { onError });
+  const sharedResults = new PgSharedResults({
+    pool: engine.pool,
+    workerId: engine.workerId,
+    settledTtlMs: options.intervalMs,
+    unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(options.confirmDelayMs / 2))),
+    leaseMs: PROBE_LEASE_MS,
+    onError,
+  });
+  const singletons = new ClusterSingletons(engine, {
+    onError: (name, error) => logger.error({ job: name, error: error.message }, 'cluster job failed'),
+  });
+  const gauges = new ClusterGauges(engine);
+  logger.info({ worker: engine.workerId }, 'cluster: joined as a worker (job engine: pg-boss on the state database)');
+  return {
+    workerId: engine.workerId,
+    work,
+    crossRun: sharedResults,
+    engine,
+    sharedResults,
+    gauges,
+    every: (name, periodSeconds, task) => singletons.every(name, periodSeconds, task),
+    nudge: (name) => singletons.nudge(name),
+    async stop() {
+      await singletons.stop();
+      await engine.stop();
+    },
+  };
+}
+
+/** True for a `state.url` the cluster can run on. */
+export function isClusterUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') parsed.password = password;
+  return parsed.toString();
+}
