@@ -10,7 +10,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { Daemon } from '../src/daemon/daemon.ts';
 import { createLogger } from '../src/daemon/logger.ts';
 import type { Monitor } from '../src/monitors/types.ts';
-import { openStateStore } from '../src/state/open-store.ts';
+import { createStateStore } from '../src/state/open-store.ts';
 import type { StateStore } from '../src/state/store.ts';
 
 export interface BenchDaemonOptions {
@@ -109,7 +109,7 @@ domainFiles: ["${domainFile}"]
 `;
   const config = parseConfig(yaml, join(options.stateDir, 'bench-config.yaml'), { env: {} });
   const logger = createLogger('info', discard());
-  const store = openStateStore(config.state.url.reveal());
+  const store = createStateStore(config.state.url.reveal());
   await store.open();
   const writes = timedCommits(store);
   const daemon = new Daemon({ config, store, logger, ...(options.monitors ? { monitors: options.monitors } : {}) });
