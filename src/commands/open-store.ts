@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config/load.ts';
 import { legacyStateDir } from '../state/import-legacy.ts';
-import { openStateStore } from '../state/open-store.ts';
+import { createStateStore } from '../state/open-store.ts';
 import { type StateStore, StateStoreError } from '../state/store.ts';
 
 /** A store that could not be opened, as the user should read it: one line naming the database and what to do. */
@@ -35,7 +35,7 @@ export async function openConfiguredStore(config: Config, options: OpenOptions =
       );
     }
   }
-  const store = openStateStore(url, {
+  const store = createStateStore(url, {
     ...(config.state.password ? { password: config.state.password.reveal() } : {}),
   });
   try {

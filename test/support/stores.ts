@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openStateStore } from '../../src/state/open-store.ts';
+import { createStateStore } from '../../src/state/open-store.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { labInfo } from '../lab/info.ts';
 
@@ -33,7 +33,7 @@ export async function testDatabase(kind: TestStoreKind): Promise<TestDatabase> {
       kind,
       url,
       open: async () => {
-        const store = openStateStore(url);
+        const store = createStateStore(url);
         await store.open();
         return store;
       },
@@ -53,7 +53,7 @@ export async function testDatabase(kind: TestStoreKind): Promise<TestDatabase> {
     kind,
     url: url.toString(),
     open: async () => {
-      const store = openStateStore(url.toString());
+      const store = createStateStore(url.toString());
       await store.open();
       return store;
     },
