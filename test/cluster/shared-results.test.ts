@@ -4,16 +4,16 @@ import { ClusterEngine } from '../../src/cluster/engine.ts';
 import { PgSharedResults } from '../../src/cluster/shared-results.ts';
 import { ClusterSingletons } from '../../src/cluster/singletons.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
-import { type PostgresServer, startPostgres } from '../support/postgres.ts';
+import { createTestDatabase } from '../lab/postgres.ts';
 
 const FAST = { heartbeatSeconds: 10, superviseSeconds: 1, pollSeconds: 0.5 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let server: PostgresServer;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const engines: ClusterEngine[] = [];
 
 async function engine(workerId: string): Promise<ClusterEngine> {
-  const created = new ClusterEngine({ url: server.url, workerId, timings: FAST });
+  const created = new ClusterEngine({ url: database.url, workerId, timings: FAST });
   await created.start();
   engines.push(created);
   return created;
@@ -32,12 +32,12 @@ function cache(worker: ClusterEngine, overrides: Partial<ConstructorParameters<t
 }
 
 beforeAll(async () => {
-  server = await startPostgres();
+  database = await createTestDatabase('cluster');
 });
 
 afterAll(async () => {
   for (const created of engines) await created.stop();
-  await server?.stop();
+  await database?.drop();
 });
 
 describe('shared probe results across workers (PostgreSQL)', () => {

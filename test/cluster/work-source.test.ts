@@ -1,27 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_QUEUE, ClusterWorkSource } from '../../src/cluster/cluster-work-source.ts';
 import { ClusterEngine } from '../../src/cluster/engine.ts';
-import { type PostgresServer, startPostgres } from '../support/postgres.ts';
+import { createTestDatabase } from '../lab/postgres.ts';
 
 const FAST = { heartbeatSeconds: 10, superviseSeconds: 1, pollSeconds: 0.5, retryDelaySeconds: 1 };
 
-let server: PostgresServer;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const engines: ClusterEngine[] = [];
 
 async function engine(workerId: string): Promise<ClusterEngine> {
-  const created = new ClusterEngine({ url: server.url, workerId, timings: FAST });
+  const created = new ClusterEngine({ url: database.url, workerId, timings: FAST });
   await created.start();
   engines.push(created);
   return created;
 }
 
 beforeAll(async () => {
-  server = await startPostgres();
+  database = await createTestDatabase('cluster');
 });
 
 afterAll(async () => {
   for (const created of engines) await created.stop();
-  await server?.stop();
+  await database?.drop();
 });
 
 describe('ClusterWorkSource on a real PostgreSQL', () => {
