@@ -40,6 +40,8 @@ export class ClusterWorkSource implements WorkSource {
       expireInSeconds: timings.expireSeconds,
       retryLimit: timings.retryLimit,
       retryDelay: timings.retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: 300,
       // A domain's next check may be far ahead (a long interval); completed jobs are of no further use.
       retentionSeconds: 400 * 24 * 3600,
       deleteAfterSeconds: 3600,

@@ -20,6 +20,11 @@ export interface DaemonCluster {
   every(name: string, periodSeconds: number, task: () => Promise<void>): Promise<void>;
   /** Asks for a run of `every`'s job now (at most one per period anyway). */
   nudge(name: string): Promise<void>;
+  /**
+   * Runs `work` while holding a cluster-wide lock named `name` (a PostgreSQL advisory lock): workers starting
+   * together bring the store's domain list in line with the configuration one after the other, not all at once.
+   */
+  serialized<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface ClusterRuntime extends DaemonCluster {
@@ -84,11 +89,32 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     gauges,
     every: (name, periodSeconds, task) => singletons.every(name, periodSeconds, task),
     nudge: (name) => singletons.nudge(name),
+    serialized: (name, work) => withAdvisoryLock(engine, name, work),
     async stop() {
       await singletons.stop();
       await engine.stop();
     },
   };
+}
+
+/** The engine's timings from `cluster.heartbeat`: claims of a dead worker are looked for twice per heartbeat. */
+export function clusterTimings(heartbeatMs: number): Partial<ClusterTimings> {
+  const heartbeatSeconds = Math.max(10, Math.round(heartbeatMs / 1000));
+  return { heartbeatSeconds, superviseSeconds: Math.max(1, Math.floor(heartbeatSeconds / 2)) };
+}
+
+async function withAdvisoryLock<T>(engine: ClusterEngine, name: string, work: () => Promise<T>): Promise<T> {
+  const client = await engine.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`mailwarden:${name}`]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`mailwarden:${name}`]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /** True for a `state.url` the cluster can run on. */

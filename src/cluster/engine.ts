@@ -16,7 +16,10 @@ export interface ClusterTimings {
   pollSeconds: number;
   /** The longest a batch may run at all, heartbeat or not. */
   expireSeconds: number;
-  /** A batch that failed (store down) is retried this many times before the reconciler re-schedules its domains. */
+  /**
+   * A claim that lapsed (dead worker) or was given back (store down) is claimable again after retryDelaySeconds,
+   * doubling for a domain that keeps failing; after retryLimit tries the next start of a worker schedules it anew.
+   */
   retryLimit: number;
   retryDelaySeconds: number;
 }
@@ -26,8 +29,8 @@ export const DEFAULT_TIMINGS: ClusterTimings = {
   superviseSeconds: 15,
   pollSeconds: 2,
   expireSeconds: 30 * 60,
-  retryLimit: 5,
-  retryDelaySeconds: 10,
+  retryLimit: 10,
+  retryDelaySeconds: 2,
 };
 
 export interface ClusterEngineOptions {

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
-import { type ClusterRuntime, isClusterUrl, startCluster } from '../cluster/cluster.ts';
+import { type ClusterRuntime, clusterTimings, isClusterUrl, startCluster } from '../cluster/cluster.ts';
 import { judgeClusterHealth, registerClusterMetrics } from '../cluster/cluster-gauges.ts';
 import { Supervisor, WORKER_INDEX_ENV, workersRefusal } from '../cluster/supervisor.ts';
 import { formatDuration } from '../config/duration.ts';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { type Config, ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
 import { createLogger } from '../daemon/logger.ts';
 import { DaemonMetrics } from '../http/metrics.ts';
@@ -83,6 +83,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         logger,
         intervalMs: config.schedule.interval,
         confirmDelayMs: config.alerting.confirmDelay,
+        timings: clusterTimings(config.cluster.heartbeat),
       });
     } catch (error) {
       logger.fatal({ error: error instanceof Error ? error.message : String(error) }, 'cannot start the job engine');
@@ -90,7 +91,26 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 3;
     }
   }
+  try {
+    return await serve(config, store, logger, values.config, cluster);
+  } catch (error) {
+    // Anything that failed before the daemon ran: the job engine's connections must not keep the process alive.
+    await cluster?.stop();
+    throw error;
+  }
+}
+
+/** The daemon with its HTTP surface, signals and the daily compaction, until it is stopped. */
+async function serve(
+  config: Config,
+  store: StateStore,
+  logger: ReturnType<typeof createLogger>,
+  configFile: string,
+  cluster: ClusterRuntime | undefined,
+): Promise<number> {
   const metrics = new DaemonMetrics();
+  // Every line a worker logs names it: a cluster's logs are read side by side.
+  if (cluster) logger = logger.child({ worker: cluster.workerId });
   const daemon = new Daemon({ config, store, logger, observer: metrics, ...(cluster ? { cluster } : {}) });
   metrics.attach(daemon);
   if (cluster) {
@@ -161,7 +181,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   const onReload = () => {
     try {
-      const next = loadConfigFile(values.config);
+      const next = loadConfigFile(configFile);
       for (const warning of next.warnings) logger.warn(warning);
       if (next.http.listen !== daemon.config.http.listen)
         logger.warn({ listen: next.http.listen ?? 'off' }, 'http.listen changes take effect at the next start');
@@ -180,8 +200,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
   process.on('SIGHUP', onReload);
-  // A worker of `--workers N` whose supervisor is gone stops too (its IPC channel closed).
-  if (process.connected) process.once('disconnect', () => onStop('supervisor gone'));
+  // A worker of `--workers N` whose supervisor is gone stops too (its IPC channel closed); the channel itself must
+  // not keep a stopped worker alive.
+  if (process.connected) {
+    process.once('disconnect', () => onStop('supervisor gone'));
+    process.channel?.unref();
+  }
   try {
     if (cluster) await cluster.every('compact-history', 24 * 3600, compact);
     else await compact();

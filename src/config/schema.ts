@@ -246,6 +246,18 @@ export function createConfigSchema(environment: SchemaEnvironment) {
             }),
         })
         .prefault({}),
+      /** Workers sharing one PostgreSQL (state.url postgres://…; src/cluster/). */
+      cluster: z
+        .strictObject({
+          /**
+           * A running batch is touched this often / 3; a batch not touched for this long (its worker died or lost the
+           * database) is given to another worker. pg-boss's minimum is 10 s.
+           */
+          heartbeat: durationText
+            .refine((ms) => ms >= 10_000, 'cluster.heartbeat must be at least 10s')
+            .default(30_000),
+        })
+        .prefault({}),
       log: z
         .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
         .prefault({}),

@@ -206,10 +206,13 @@ export class Daemon {
    */
   async schedule(): Promise<void> {
     const now = this.#now();
-    await this.#store.syncDomains(
-      [...this.#domains.values()].map((domain) => ({ name: domain.name, tags: domain.tags })),
-      now.toISOString(),
-    );
+    const sync = () =>
+      this.#store.syncDomains(
+        [...this.#domains.values()].map((domain) => ({ name: domain.name, tags: domain.tags })),
+        now.toISOString(),
+      );
+    // Workers of a cluster starting together take turns (the same rows, written by each).
+    await (this.#cluster ? this.#cluster.serialized('sync-domains', sync) : sync());
     const known = new Set<string>();
     const cluster: { domain: string; dueAt: number }[] = [];
     const schedule = (domain: string, dueAt: number) =>
@@ -320,6 +323,7 @@ export class Daemon {
   async #clusterTick(cluster: DaemonCluster): Promise<BatchSummary | undefined> {
     const claimed = await cluster.work.claim(this.#config.schedule.batchSize);
     if (claimed === undefined) return undefined;
+    this.#logger.debug({ domains: claimed.domains.length }, 'batch claimed');
     // A domain this worker's configuration does not know (workers on different configurations) is left unscheduled.
     const domains = claimed.domains.filter((name) => this.#domains.has(name)).map((name) => this.#domains.get(name)!);
     this.#batchStartedAt = this.#now();
