@@ -13,6 +13,7 @@ import type { RunShared } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard, type TargetGuard } from '../net/target-guard.ts';
 import type { StateStore } from '../state/store.ts';
+import type { DomainState, GlobalState } from '../state/types.ts';
 import {
   type BatchEnvironment,
   type BatchSummary,
@@ -68,6 +69,8 @@ export interface DaemonStatus {
   lastBatch?: BatchSummary & { finishedAt: string };
   /** The last batch could not be saved (database down): it is retried, and nothing is alerted before it is. */
   storeProblem?: { since: string; message: string };
+  /** A cluster worker whose own resolver fails (its batches are held); a single daemon keeps this in the store. */
+  workerResolverDown?: { since: string; detail: string };
 }
 
 /**
@@ -119,6 +122,8 @@ export class Daemon {
   readonly #observer: DaemonObserver | undefined;
   readonly #wakers = new Set<() => void>();
   readonly #cluster: DaemonCluster | undefined;
+  /** A cluster worker's own resolver state (see #judgeAsWorker). */
+  #workerResolver: GlobalState = {};
   readonly #retired: (DnsClient & { close?: () => void })[] = [];
 
   constructor(options: DaemonOptions) {
@@ -167,6 +172,7 @@ export class Daemon {
       ...(this.#batchStartedAt ? { batchStartedAt: this.#batchStartedAt.toISOString() } : {}),
       ...(this.#lastBatch ? { lastBatch: this.#lastBatch } : {}),
       ...(this.#storeProblem ? { storeProblem: this.#storeProblem } : {}),
+      ...(this.#workerResolver.resolverDown ? { workerResolverDown: this.#workerResolver.resolverDown } : {}),
     };
   }
 
@@ -369,8 +375,27 @@ export class Daemon {
   /** Step 2: the batch's stored states, diffed against its reports. */
   async #judge(domains: DomainConfig[], checked: CheckedBatch): Promise<JudgedBatch> {
     const previous = await this.#store.loadDomains(domains.map((domain) => domain.name));
+    if (this.#cluster) return this.#judgeAsWorker(this.#cluster, domains, previous, checked);
     const global = await this.#store.global();
     return judgeBatch(this.#environment(), domains, previous, checked, global, this.#now());
+  }
+
+  /**
+   * In a cluster each worker asks its own resolver: one whose resolver fails holds its own batches and says so (one
+   * resolver alert naming the worker, and one when it answers again) without touching the others' state. The resolver
+   * state is this worker's, in memory: the shared global state would flap between a broken and a healthy worker.
+   */
+  #judgeAsWorker(
+    cluster: DaemonCluster,
+    domains: DomainConfig[],
+    previous: ReadonlyMap<string, DomainState>,
+    checked: CheckedBatch,
+  ): JudgedBatch {
+    const named = { ...checked, resolverDetail: `worker ${cluster.workerId}: ${checked.resolverDetail}` };
+    const judged = judgeBatch(this.#environment(), domains, previous, named, this.#workerResolver, this.#now());
+    const { global, ...write } = judged.write;
+    if (global) this.#workerResolver = global;
+    return { ...judged, write };
   }
 
   /** Step 3: one transaction — states, history, standards, record versions, outbox — then the new due times. */

@@ -6,11 +6,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CountingProxy, startCountingProxy } from '../../bench/counting-proxy.ts';
-import { CHECK_QUEUE } from '../../src/cluster/cluster-work-source.ts';
-import { JOB_SCHEMA } from '../../src/cluster/engine.ts';
 import { replaceZone, restoreZone } from '../lab/control.ts';
 import { labInfo } from '../lab/info.ts';
 import { createTestDatabase } from '../lab/postgres.ts';
+import { completions, setSchedule } from './cluster-harness.ts';
 import { type Receivers, startDaemon, startReceivers, tmpConfig, waitFor } from './harness.ts';
 
 const ZONE = 'e2e-cluster.test';
@@ -60,20 +59,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Completed checks per domain (the job engine keeps completed jobs for an hour), oldest first. */
-async function completions(): Promise<Map<string, number[]>> {
-  const exists = await db.query('SELECT to_regclass($1) AS t', [`${JOB_SCHEMA}.job`]);
-  if (exists.rows[0].t === null) return new Map(); // the workers have not installed the engine's schema yet
-  const { rows } = await db.query(
-    `SELECT singleton_key AS domain, extract(epoch FROM completed_on) * 1000 AS at FROM ${JOB_SCHEMA}.job
-     WHERE name = $1 AND state = 'completed' ORDER BY completed_on`,
-    [CHECK_QUEUE],
-  );
-  const byDomain = new Map<string, number[]>();
-  for (const row of rows) byDomain.set(row.domain, [...(byDomain.get(row.domain) ?? []), Number(row.at)]);
-  return byDomain;
-}
-
 describe('three workers on one PostgreSQL against the lab', () => {
   it('checks every domain once per cycle, alerts once per channel, probes shared MX addresses once per cycle and survives kill -9 of a worker mid-batch', async () => {
     const lab = labInfo();
@@ -86,16 +71,7 @@ describe('three workers on one PostgreSQL against the lab', () => {
       receivers,
       extra: `cluster: { heartbeat: ${HEARTBEAT_S}s }\n`,
     });
-    // The harness writes interval 4s and batches of 500: this test wants longer cycles and batches of 3 (four
-    // batches a cycle, so every worker gets some).
-    const { readFileSync, writeFileSync } = await import('node:fs');
-    writeFileSync(
-      config.file,
-      readFileSync(config.file, 'utf8').replace(
-        /^schedule: .*$/m,
-        `schedule: { interval: ${INTERVAL_S}s, jitter: 0, firstCheckSpread: 0s, concurrency: 4, batchSize: 3 }`,
-      ),
-    );
+    setSchedule(config.file, INTERVAL_S, 3);
     const started = Date.now();
     let exit: Awaited<ReturnType<ReturnType<typeof startDaemon>['stop']>> | undefined;
     const cluster = startDaemon(config.file, ['--workers', '3', '--log-level', 'debug']);
@@ -108,7 +84,11 @@ describe('three workers on one PostgreSQL against the lab', () => {
             .filter((pid) => pid !== cluster.child.pid),
         );
       await waitFor('three workers', () => cluster.lines('worker started').length >= 3);
-      await waitFor('the baseline of every domain', async () => (await completions()).size === DOMAINS.length, 60_000);
+      await waitFor(
+        'the baseline of every domain',
+        async () => (await completions(db)).size === DOMAINS.length,
+        60_000,
+      );
       // The batches were spread over the workers (a log line per batch, with the worker's pid).
       await waitFor('batches from at least two workers', () => {
         const pids = new Set(cluster.lines('batch claimed').map((line) => line.worker));
@@ -151,7 +131,7 @@ describe('three workers on one PostgreSQL against the lab', () => {
       await waitFor(
         'every domain checked after the kill',
         async () => {
-          const done = await completions();
+          const done = await completions(db);
           return DOMAINS.every((domain) => (done.get(domain) ?? []).some((at) => at > killedAt));
         },
         (INTERVAL_S * 2 + HEARTBEAT_S * 2) * 1000,
@@ -159,7 +139,7 @@ describe('three workers on one PostgreSQL against the lab', () => {
       // Two more full cycles to look at.
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_S * 2 * 1000));
       const elapsedS = (Date.now() - started) / 1000;
-      const done = await completions();
+      const done = await completions(db);
 
       // Once per cycle: consecutive checks of a domain at least half an interval apart (none twice), and never more
       // than one and a half intervals apart plus, once, the time a dead worker's claim takes to come back.
