@@ -73,17 +73,28 @@ describe('shared probe results across workers (PostgreSQL)', () => {
 
   it('takes over a key whose claimant died, once its lease ran out', async () => {
     const [dead, alive] = [cache(await engine('w5'), { leaseMs: 500 }), cache(await engine('w6'), { leaseMs: 500 })];
-    void dead.through('smtp:c', () => new Promise<never>(() => {}), () => true);
+    void dead.through(
+      'smtp:c',
+      () => new Promise<never>(() => {}),
+      () => true,
+    );
     await sleep(100);
     const started = Date.now();
-    const result = await alive.through('smtp:c', async () => 'probed by w6', () => true);
+    const result = await alive.through(
+      'smtp:c',
+      async () => 'probed by w6',
+      () => true,
+    );
     expect(result).toBe('probed by w6');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(alive.stats.computed).toBe(1);
   });
 
   it('probes locally when the database cannot be reached (a check is never held up by the cache)', async () => {
-    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
+    const pool = new pg.Pool({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 500,
+    });
     const errors: Error[] = [];
     const shared = new PgSharedResults({
       pool,
@@ -93,7 +104,13 @@ describe('shared probe results across workers (PostgreSQL)', () => {
       leaseMs: 1000,
       onError: (error) => errors.push(error),
     });
-    expect(await shared.through('smtp:d', async () => 'local', () => true)).toBe('local');
+    expect(
+      await shared.through(
+        'smtp:d',
+        async () => 'local',
+        () => true,
+      ),
+    ).toBe('local');
     expect(shared.stats.fallbacks).toBe(1);
     expect(errors.length).toBe(1);
     await pool.end();
