@@ -16,6 +16,9 @@ import { createTargetGuard } from '../src/net/target-guard.ts';
 import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
+import { readLabState } from '../test/lab/lib/state.ts';
+import { labPostgres } from '../test/lab/postgres.ts';
+import { benchCluster, formatClusterResult } from './cluster.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
@@ -27,6 +30,13 @@ const { values } = parseArgs({
     'skip-daemon': { type: 'boolean', default: false },
     /** Domains of the daemon passes (state on SQLite and on PostgreSQL); default the same as --domains. */
     'daemon-domains': { type: 'string' },
+    /** Worker processes of the cluster sweeps over the daemon's domains (state on the lab's PostgreSQL). */
+    'cluster-workers': { type: 'string', default: '1,2,4' },
+    'skip-cluster': { type: 'boolean', default: false },
+    /** Only the cluster sweeps (bench/cluster.ts). */
+    'only-cluster': { type: 'boolean', default: false },
+    /** Domains of the job-engine-only sweeps (names only: nothing is checked). */
+    'cluster-engine-domains': { type: 'string', default: '100000' },
   },
 });
 const count = Number(values.domains);
@@ -139,6 +149,10 @@ async function main(): Promise<void> {
       ),
     );
     try {
+      if (values['only-cluster']) {
+        const clusterDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
+        return await clusterPasses(clusterDomains, engineDomains());
+      }
       printPass(await pass('check, every monitor', domains, MONITORS));
       console.log(
         `${'SMTP connections'.padEnd(26)} ${proxies.map((p, i) => `${BENCH_MX_ADDRESSES[i]}: ${p.connections}`).join(', ')} ` +
@@ -150,6 +164,7 @@ async function main(): Promise<void> {
       if (!values['skip-daemon']) {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
+        if (!values['skip-cluster']) await clusterPasses(daemonDomains, engineDomains());
       }
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
@@ -192,6 +207,46 @@ async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Pr
         `time in compliance for ${Math.min(10_000, domains.length)} domains over 30 days: ` +
         `${result.complianceMs?.toFixed(0)} ms`,
     );
+  }
+}
+
+function engineDomains(): string[] {
+  return Array.from({ length: Number(values['cluster-engine-domains']) }, (_, index) => benchDomain(index + 1));
+}
+
+/** One sweep per worker count over the daemon's domains, the workers sharing the lab's PostgreSQL (bench/cluster.ts). */
+async function clusterPasses(domains: string[], engineDomains: string[]): Promise<void> {
+  const server = await labPostgres();
+  const lab = labInfo();
+  const postgresPid = readLabState()?.processes.find((p) => p.name === 'postgres')?.pid;
+  const workerCounts = String(values['cluster-workers']).split(',').map(Number);
+  // What the cluster itself costs at the full domain count (claims and commits, no checks), then real sweeps.
+  for (const workers of workerCounts) {
+    const result = await benchCluster({
+      domains: engineDomains,
+      workers,
+      serverUrl: server.url,
+      ...(postgresPid ? { postgresPid } : {}),
+      resolver: `${lab.resolver.address}:${lab.resolver.port}`,
+      trustAnchorFile: lab.trustAnchorFile,
+      monitors: [],
+      engineOnly: true,
+    });
+    console.log(formatClusterResult(result));
+  }
+  for (const workers of workerCounts) {
+    const result = await benchCluster({
+      domains,
+      workers,
+      serverUrl: server.url,
+      ...(postgresPid ? { postgresPid } : {}),
+      resolver: `${lab.resolver.address}:${lab.resolver.port}`,
+      trustAnchorFile: lab.trustAnchorFile,
+      ...(lab.caFile ? { caFile: lab.caFile } : {}),
+      monitors: ['mx', 'spf', 'dmarc', 'dkim'],
+      concurrency,
+    });
+    console.log(formatClusterResult(result));
   }
 }
 
