@@ -36,7 +36,7 @@ export type WorkerMessage =
   | { type: 'done'; lagsMs: number[]; checked: number; cpuMs: number; peakRssMb: number };
 
 const options = JSON.parse(process.env.MW_BENCH_WORKER ?? '{}') as ClusterWorkerOptions;
-const send = (message: WorkerMessage) => process.send?.(message);
+const send = (message: WorkerMessage, then?: () => void) => process.send?.(message, undefined, {}, () => then?.());
 
 const discard = new Writable({
   write(_chunk, _encoding, done) {
@@ -61,6 +61,7 @@ async function engineOnly(): Promise<void> {
   }
   send({ type: 'ready' });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const goAt = Date.now();
   const cpuStart = process.cpuUsage();
   let stopping = false;
   process.once('message', () => {
@@ -74,21 +75,24 @@ async function engineOnly(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
-    for (const due of batch.dueAt.values()) lagsMs.push(batch.claimedAt - due);
+    for (const due of batch.dueAt.values()) lagsMs.push(batch.claimedAt - Math.max(due, goAt));
     const next = Date.now() + 3_600_000;
     await runtime.work.committed(batch, new Map(batch.domains.map((domain) => [domain, next])));
     checked += batch.domains.length;
   }
   const cpu = process.cpuUsage(cpuStart);
   await runtime.stop();
-  send({
-    type: 'done',
-    lagsMs,
-    checked,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssMb: process.memoryUsage.rss() / 2 ** 20,
-  });
-  process.disconnect?.();
+  // The report is large (one lag per domain): disconnect only once it is sent.
+  send(
+    {
+      type: 'done',
+      lagsMs,
+      checked,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRssMb: process.memoryUsage.rss() / 2 ** 20,
+    },
+    () => process.disconnect?.(),
+  );
 }
 
 async function main(): Promise<void> {
@@ -122,10 +126,12 @@ domainFiles: ["${options.domainFile}"]
     workerId: `bench-${options.index}-${process.pid}`,
   });
   const lagsMs: number[] = [];
+  let goAt = Number.POSITIVE_INFINITY;
   const work: WorkSource = {
     claim: async (limit) => {
       const batch = await runtime.work.claim(limit);
-      if (batch) for (const due of batch.dueAt.values()) lagsMs.push(batch.claimedAt - due);
+      // How late after it was due, counted from the start of the sweep (the set-up before it is not the cluster's).
+      if (batch) for (const due of batch.dueAt.values()) lagsMs.push(batch.claimedAt - Math.max(due, goAt));
       return batch;
     },
     committed: (batch, next) => runtime.work.committed(batch, next),
@@ -138,6 +144,7 @@ domainFiles: ["${options.domainFile}"]
   await daemon.schedule();
   send({ type: 'ready' });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  goAt = Date.now();
   const cpuStart = process.cpuUsage();
   let peakRss = process.memoryUsage.rss();
   let stopping = false;
@@ -156,8 +163,9 @@ domainFiles: ["${options.domainFile}"]
   await runtime.stop();
   await store.close();
   await rm(dir, { recursive: true, force: true });
-  send({ type: 'done', lagsMs, checked, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20 });
-  process.disconnect?.();
+  send({ type: 'done', lagsMs, checked, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20 }, () =>
+    process.disconnect?.(),
+  );
 }
 
 await (options.engineOnly ? engineOnly() : main());
