@@ -39,6 +39,9 @@ export interface BenchClusterResult {
   workerCpuSeconds: number;
   postgresCpuSeconds?: number;
   peakWorkerRssMb: number;
+  /** The database after the sweep (store and job engine), and the job engine's share. */
+  databaseBytes: number;
+  jobEngineBytes: number;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -128,6 +131,12 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
     const pgCpuAfter = options.postgresPid ? processTreeCpuSeconds(options.postgresPid) : undefined;
     for (const child of children) child.send({ type: 'stop' });
     const reports = await Promise.all(done);
+    const size = await db.query(
+      `SELECT pg_database_size(current_database())::float8 AS db,
+              (SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = $1 AND c.relkind IN ('r', 'p'))::float8 AS jobs`,
+      [JOB_SCHEMA],
+    );
     const lags = reports.flatMap((report) => report.lagsMs).sort((a, b) => a - b);
     return {
       engineOnly: options.engineOnly ?? false,
@@ -145,6 +154,8 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
         ? { postgresCpuSeconds: pgCpuAfter - pgCpuBefore }
         : {}),
       peakWorkerRssMb: Math.max(...reports.map((report) => report.peakRssMb)),
+      databaseBytes: size.rows[0].db,
+      jobEngineBytes: size.rows[0].jobs,
     };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -167,6 +178,62 @@ export function formatClusterResult(result: BenchClusterResult): string {
     `${result.sweepSeconds.toFixed(1).padStart(7)} s  ${result.domainsPerSecond.toFixed(0).padStart(6)} domains/s  ` +
     `lag p50 ${result.lagSeconds.p50.toFixed(0)} s p95 ${result.lagSeconds.p95.toFixed(0)} s max ${result.lagSeconds.max.toFixed(0)} s; ` +
     `workers' CPU ${result.workerCpuSeconds.toFixed(0)} s (${((result.workerCpuSeconds / result.domains) * 1000).toFixed(2)} ms per domain), ` +
-    `${pgCpu}; peak worker RSS ${result.peakWorkerRssMb.toFixed(0)} MB`
+    `${pgCpu}; peak worker RSS ${result.peakWorkerRssMb.toFixed(0)} MB; database ${(result.databaseBytes / 2 ** 20).toFixed(0)} MB ` +
+    `(job engine ${((result.jobEngineBytes / result.domains) * 1).toFixed(0)} bytes per domain, ` +
+    `${((result.databaseBytes - result.jobEngineBytes) / result.domains / 1024).toFixed(1)} KB per domain besides)`
   );
+}
+
+/**
+ * What sharing a probe result through PostgreSQL costs a worker: the round trip of a cache hit (one statement reads a
+ * fresh result or claims the key), measured over `lookups` hits against a fresh database on the server.
+ */
+export async function benchSharedProbeLookup(
+  serverUrl: string,
+  lookups = 2_000,
+): Promise<{ meanMs: number; p95Ms: number }> {
+  const { ClusterEngine } = await import('../src/cluster/engine.ts');
+  const { PgSharedResults } = await import('../src/cluster/shared-results.ts');
+  const name = `mw_bench_shared_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const engine = new ClusterEngine({ url: url.toString(), workerId: 'bench-shared' });
+  try {
+    await engine.start();
+    const shared = new PgSharedResults({
+      pool: engine.pool,
+      workerId: engine.workerId,
+      settledTtlMs: 3_600_000,
+      unsettledTtlMs: 60_000,
+      leaseMs: 90_000,
+    });
+    await shared.through(
+      'smtp:192.0.2.1:25:mx1.example',
+      async () => ({ outcome: 'ok' }),
+      () => true,
+    );
+    const times: number[] = [];
+    for (let i = 0; i < lookups; i++) {
+      const started = performance.now();
+      await shared.through(
+        'smtp:192.0.2.1:25:mx1.example',
+        async () => ({ outcome: 'ok' }),
+        () => true,
+      );
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      meanMs: times.reduce((sum, t) => sum + t, 0) / times.length,
+      p95Ms: percentile(times, 95),
+    };
+  } finally {
+    await engine.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
 }
