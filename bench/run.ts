@@ -18,7 +18,7 @@ import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { readLabState } from '../test/lab/lib/state.ts';
 import { labPostgres } from '../test/lab/postgres.ts';
-import { benchCluster, formatClusterResult } from './cluster.ts';
+import { benchCluster, benchSharedProbeLookup, formatClusterResult } from './cluster.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
@@ -219,6 +219,11 @@ async function clusterPasses(domains: string[], engineDomains: string[]): Promis
   const server = await labPostgres();
   const lab = labInfo();
   const postgresPid = readLabState()?.processes.find((p) => p.name === 'postgres')?.pid;
+  const lookup = await benchSharedProbeLookup(server.url);
+  console.log(
+    `${'shared probe result'.padEnd(26)} ${lookup.meanMs.toFixed(2)} ms per lookup (p95 ${lookup.p95Ms.toFixed(2)} ms): ` +
+      'one per MX address per batch, instead of a probe per MX address per batch',
+  );
   const workerCounts = String(values['cluster-workers']).split(',').map(Number);
   // What the cluster itself costs at the full domain count (claims and commits, no checks), then real sweeps.
   for (const workers of workerCounts) {
