@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { checkDomains } from '../src/check/check-domain.ts';
 import { createResolver } from '../src/dns/resolver.ts';
 import type { DomainReport, Status } from '../src/model.ts';
@@ -16,6 +15,7 @@ import { createTargetGuard } from '../src/net/target-guard.ts';
 import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
+import { createTestDatabase } from '../test/lab/postgres.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
@@ -168,9 +168,8 @@ async function main(): Promise<void> {
  */
 async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Promise<void> {
   const lab = labInfo();
-  const stores: { name: string; url?: string }[] = [{ name: 'sqlite' }];
-  if (lab.postgres) stores.push({ name: 'postgres', url: await freshBenchDatabase(lab.postgres.url) });
-  else console.log('daemon on postgres: the lab has no PostgreSQL, skipped');
+  const postgres = await createTestDatabase('bench');
+  const stores: { name: string; url?: string }[] = [{ name: 'sqlite' }, { name: 'postgres', url: postgres.url }];
   for (const store of stores) {
     const result = await benchDaemon({
       domains,
@@ -193,18 +192,7 @@ async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Pr
         `${result.complianceMs?.toFixed(0)} ms`,
     );
   }
-}
-
-async function freshBenchDatabase(serverUrl: string): Promise<string> {
-  const name = `mw_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  await postgres.drop();
 }
 
 await main();
