@@ -8,6 +8,7 @@ import { RunShared } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { compactDomainState } from '../state/compact-evidence.ts';
 import { type AlertSettings, evaluate } from '../state/diff.ts';
+import { standardChanges, standardStatuses } from '../state/standards.ts';
 import type { BatchWrite, RecordObservation, StandardObservation, StateStore } from '../state/store.ts';
 import type { DomainState, GlobalState, HistoryEntry, Notice, OutboxEntry } from '../state/types.ts';
 import { confirmCanaries } from './canary.ts';
@@ -15,7 +16,6 @@ import { historyEntryFor, noticeFor, recordChangedNotice, resolverNotice } from 
 import { diffRecords, publishedRecords } from './records.ts';
 import { applySeverity } from './severity.ts';
 import { nextSlot } from './slots.ts';
-import { standardChanges, standardStatuses } from './standards.ts';
 
 /** What a batch needs from the daemon around it. */
 export interface BatchEnvironment {
