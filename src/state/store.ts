@@ -45,7 +45,7 @@ export interface StateStore {
   // ── outbox (alerts waiting for a channel) ────────────────────────────────────────────────────────────────────
   /** Entries whose nextAttemptAt ≤ now, oldest first. */
   dueOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
-  /** Pending entries, or dead-lettered ones (`mailwarden outbox list`, the API), oldest first. */
+  /** Pending entries (the default), or dead-lettered ones with `{ dead: true }` (`mailwarden outbox list`, the API), oldest first. */
   listOutbox(filter?: { dead?: boolean }): Promise<OutboxEntry[]>;
   /** Records a failed attempt (attempts, nextAttemptAt, lastError). */
   saveAttempt(entry: OutboxEntry): Promise<void>;
@@ -65,16 +65,22 @@ export interface StateStore {
    * given), for Alertmanager re-sends and the dashboard. Streamed: a hoster may have many.
    */
   openAlerts(): AsyncIterable<OpenAlertRow>;
-  /** Silences and maintenance windows still in force at `now` (all when `now` is absent). */
+  /**
+   * Silences and maintenance windows not yet ended at `now` (in force, or scheduled to start later; all when `now` is
+   * absent), by start time. Whether one applies to a notice at a given time is the caller's check (startsAt ≤ t < endsAt).
+   */
   listSilences(now?: string): Promise<Silence[]>;
   putSilence(silence: Silence): Promise<void>;
   /** False when there is no such id. */
   removeSilence(id: string): Promise<boolean>;
 
   // ── history, compliance and record versions (queries for the API, reports and dashboard) ──────────────────────
-  /** Confirmed changes and resolver events, oldest first. */
+  /** Confirmed changes and resolver events, oldest first. With a `limit`, the newest `limit` entries of the range. */
   readHistory(query: HistoryQuery): Promise<HistoryEntry[]>;
-  /** Time in compliance per domain and standard over [from, to): one indexed query. */
+  /**
+   * Time in compliance per domain and standard over [from, to): one indexed query. Only (domain, standard) pairs with a
+   * period overlapping the window are returned, sorted by domain and standard.
+   */
   compliance(query: ComplianceQuery): Promise<ComplianceRow[]>;
   /** The published records of a domain as versions with first/last seen, newest first. */
   recordVersions(query: RecordVersionQuery): Promise<RecordVersion[]>;

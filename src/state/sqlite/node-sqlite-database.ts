@@ -1,0 +1,34 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/**
+ * Kysely's own SqliteDialect drives any client shaped like better-sqlite3; this is `node:sqlite` in that shape. It
+ * keeps the prepared statements of the store's few distinct queries (the batch write repeats the same dozen).
+ */
+export function kyselySqliteDatabase(db: DatabaseSync, cacheSize = 256): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      cache.clear();
+      if (db.isOpen) db.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      const cached = cache.get(sql);
+      if (cached) return cached;
+      const statement = wrap(db.prepare(sql));
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
+function wrap(statement: StatementSync): SqliteStatement {
+  const params = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
+  return {
+    reader: statement.columns().length > 0,
+    all: (parameters) => statement.all(...params(parameters)),
+    run: (parameters) => statement.run(...params(parameters)),
+    iterate: (parameters) => statement.iterate(...params(parameters)),
+  };
+}
