@@ -59,7 +59,8 @@ export interface DomainReport {
   findings: Finding[];
 }
 
-export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable';
+/** `changed`: a published record (SPF, DMARC, DKIM key, MX set, TLSA set, MTA-STS, TLS-RPT) changed; the status may not have. */
+export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable' | 'changed';
 
 export interface Change {
   kind: ChangeKind;
@@ -70,6 +71,8 @@ export interface Change {
   after?: Finding;
   /** ISO 8601, when the change was confirmed. */
   at: string;
+  /** For `changed`: the record's value before (absent when it was first published) and now. */
+  record?: { kind: string; before?: string; after: string };
 }
 
 /** Nagios plugin exit code for a set of reports: 0 ok/info, 1 warn, 2 fail, 3 could not check. */

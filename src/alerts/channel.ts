@@ -24,3 +24,20 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[secret]');
   return clean;
 }
+
+/**
+ * The receiver refused the message for good (an HTTP 4xx other than 408/429, a revoked webhook, an SMTP 5xx):
+ * retrying cannot help, so the outbox dead-letters it with the receiver's reason instead of retrying forever.
+ */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+export function isPermanentDeliveryError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}

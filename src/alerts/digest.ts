@@ -40,6 +40,7 @@ const LABELS: Record<Notice['type'], string> = {
   gone: 'Finding gone',
   expiring: 'Expiring soon',
   unreachable: 'Could not check',
+  changed: 'Record changed',
   reminder: 'Still failing',
   'resolver-down': 'Resolver failing: domain alerts held',
   'resolver-up': 'Resolver recovered',
@@ -53,6 +54,7 @@ const ORDER: Notice['type'][] = [
   'reminder',
   'expiring',
   'gone',
+  'changed',
   'recovery',
   'resolver-up',
 ];
@@ -70,11 +72,13 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
     const change = notice.change;
     const before = change?.before;
     const after = change?.after;
-    const transition = change
-      ? `${before?.status ?? '—'} → ${after?.status ?? '—'}`
-      : notice.type === 'resolver-down'
-        ? 'not answering'
-        : 'answering again';
+    const transition = change?.record
+      ? 'published record changed'
+      : change
+        ? `${before?.status ?? '—'} → ${after?.status ?? '—'}`
+        : notice.type === 'resolver-down'
+          ? 'not answering'
+          : 'answering again';
     const hostLevel = change !== undefined && change.subject !== change.domain;
     const headingParts = [LABELS[notice.type]];
     if (change) headingParts.push(change.check, transition);
@@ -92,6 +96,10 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
     };
     if (before) item.before = before.summary;
     if (after) item.after = after.summary;
+    if (change?.record) {
+      item.before = change.record.before ?? '(not published)';
+      item.after = change.record.after === '' ? '(not published)' : change.record.after;
+    }
     const fix = fixOf(notice.type, after ?? before);
     if (fix) item.fix = fix;
     if (after?.expiresAt) item.expiresAt = after.expiresAt;

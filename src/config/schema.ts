@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { STATUSES } from '../model.ts';
 import { parseDuration } from './duration.ts';
 import { httpSchema } from './http-schema.ts';
-import { resolveSecret, type Secret } from './secret.ts';
+import { resolveSecret, Secret } from './secret.ts';
 
 export interface SchemaEnvironment {
   env: NodeJS.ProcessEnv;
@@ -11,6 +11,9 @@ export interface SchemaEnvironment {
 }
 
 const VERDICTS = ['ok', 'info', 'warn', 'fail'] as const;
+
+/** The embedded default: one SQLite file beside the configuration. */
+export const DEFAULT_STATE_URL = 'sqlite:./state/mailwarden.db';
 
 /** A duration written as text (30s, 5m, 1h30m, 1d), parsed to milliseconds. */
 const durationText = z.string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' }).transform((text, ctx) => {
@@ -151,7 +154,10 @@ export function createConfigSchema(environment: SchemaEnvironment) {
         tags: z.array(z.string()).default([]),
         domains: z.array(z.string()).default([]),
         checks: z.array(z.string()).default([]),
-        kinds: z.array(z.enum(['regression', 'recovery', 'new', 'gone', 'expiring', 'unreachable'])).default([]),
+        /** Empty: every kind except `changed`, which a route gets only when it lists it (record changes are chatty). */
+        kinds: z
+          .array(z.enum(['regression', 'recovery', 'new', 'gone', 'expiring', 'unreachable', 'changed']))
+          .default([]),
         minStatus: minStatus.default('warn'),
       })
       .prefault({}),
@@ -211,9 +217,25 @@ export function createConfigSchema(environment: SchemaEnvironment) {
         .prefault({}),
       state: z
         .strictObject({
-          dir: z.string().min(1).default('./state'),
+          /**
+           * `sqlite:<path>` (relative to the config file) or `postgres://user@host:port/db`; `${ENV}` and `file:`
+           * work as for every secret, since a PostgreSQL URL may carry a password.
+           */
+          url: secret.default(new Secret(DEFAULT_STATE_URL)),
+          /** The PostgreSQL password, when it is not in the URL (e.g. `file:/run/secrets/pg-password`). */
+          password: secret.optional(),
           historyRetention: duration('400d'),
-          writeDelay: duration('1s'),
+          dir: z
+            .unknown()
+            .optional()
+            .superRefine((value, ctx) => {
+              if (value !== undefined)
+                ctx.addIssue({
+                  code: 'custom',
+                  message:
+                    'state.dir was replaced by state.url (a database): write url: sqlite:<dir>/mailwarden.db, and move an old state directory in with `mailwarden state import <dir>`',
+                });
+            }),
         })
         .prefault({}),
       log: z

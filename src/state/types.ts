@@ -57,6 +57,9 @@ export interface HistoryEntry {
   subject: string;
   before?: { status: Status; summary: string; evidence: Finding['evidence'] };
   after?: { status: Status; summary: string; evidence: Finding['evidence'] };
+  /** For `record-changed`: the published record before (absent when first published) and after. */
+  recordBefore?: string;
+  recordAfter?: string;
 }
 
 /** A message to one channel waiting to be delivered. Persisted before the first attempt. */
