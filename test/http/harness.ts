@@ -3,11 +3,18 @@ import type { DaemonStatus } from '../../src/daemon/daemon.ts';
 import type { HttpAuthConfig } from '../../src/http/auth.ts';
 import { DaemonMetrics } from '../../src/http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../../src/http/server.ts';
+import { SqliteStateStore } from '../../src/state/sqlite/sqlite-store.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { FixtureStore } from '../support/fixture-store.ts';
 import { fillScenario } from './scenario.ts';
 
 export const NOW = new Date('2026-06-30T12:00:00Z');
+
+/** The store the HTTP tests run on: the SQLite store (in memory), or the fixture with MAILWARDEN_TEST_STORE=fixture. */
+export function newStore(now: Date): StateStore {
+  if (process.env.MAILWARDEN_TEST_STORE === 'fixture') return new FixtureStore(() => now);
+  return new SqliteStateStore(':memory:');
+}
 
 export interface HttpHarness {
   store: StateStore;
@@ -26,7 +33,7 @@ export async function startHarness(
   options: { dashboard?: boolean; auth?: HttpAuthConfig; listen?: string; store?: StateStore; now?: Date } = {},
 ): Promise<HttpHarness> {
   const now = options.now ?? NOW;
-  const store = options.store ?? new FixtureStore(() => now);
+  const store = options.store ?? newStore(now);
   await store.open();
   await fillScenario(store, now);
   const status: DaemonStatus = { running: false };
