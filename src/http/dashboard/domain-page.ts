@@ -55,19 +55,19 @@ ${findings.length === 0 ? html`<p>No findings yet.</p>` : html`<ul>${findings.ma
 
 function historyTable(history: readonly HistoryEntry[]): Html {
   if (history.length === 0) return html`<p>No recorded changes in the last 365 days.</p>`;
-  return html`<table id="timeline"><caption class="skip">Changes, newest first</caption>
+  return html`<table id="timeline"><caption class="sr-only">Changes, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Change</th><th scope="col">Check</th><th scope="col">Subject</th><th scope="col">Before → after</th><th scope="col">What</th></tr></thead>
 <tbody>${history.map(
     (
       entry,
-    ) => html`<tr><td>${when(entry.at)}</td><td>${entry.kind}</td><td><code>${entry.check}</code></td><td>${entry.subject}</td>
+    ) => html`<tr><td class="when">${when(entry.at)}</td><td>${entry.kind}</td><td><code>${entry.check}</code></td><td>${entry.subject}</td>
 <td>${statusBadge(entry.before?.status ?? null)} → ${statusBadge(entry.after?.status ?? null)}</td><td>${entry.after?.summary ?? entry.before?.summary ?? ''}</td></tr>`,
   )}</tbody></table>`;
 }
 
 function recordsTable(records: readonly RecordVersion[]): Html {
   if (records.length === 0) return html`<p>No published records recorded yet.</p>`;
-  return html`<table id="records"><caption class="skip">Published records, newest first</caption>
+  return html`<table id="records"><caption class="sr-only">Published records, newest first</caption>
 <thead><tr><th scope="col">Record</th><th scope="col">Of</th><th scope="col">Value</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>${records.map(
     (record) =>
@@ -101,7 +101,7 @@ export function domainPage(data: DomainPageData): string {
     label: s.label,
     values: data.compliance.map((window) => window.get(s.id) ?? null),
   }));
-  const complianceTable = html`<table class="skip"><caption>Time in compliance</caption><thead><tr><th scope="col">Standard</th>${windows.map((w) => html`<th scope="col">${w}</th>`)}</tr></thead>
+  const complianceTable = html`<table class="sr-only"><caption>Time in compliance</caption><thead><tr><th scope="col">Standard</th>${windows.map((w) => html`<th scope="col">${w}</th>`)}</tr></thead>
 <tbody>${series.map((s) => html`<tr><th scope="row">${s.label}</th>${s.values.map((v) => html`<td>${v === null ? 'no data' : `${v.toFixed(1)} %`}</td>`)}</tr>`)}</tbody></table>`;
   const body = html`<p><a href="/">← All domains</a></p>
 <h1>${row.domain}</h1>

@@ -72,7 +72,7 @@ export function overviewPage(query: DomainListQuery, result: DomainListPage, tag
 <td>${statusBadge(row.status)}</td>
 ${STANDARDS.map((s) => html`<td>${statusBadge(row.status === null ? null : (row.standards[s.id] ?? null))}</td>`)}
 <td>${row.openAlerts}</td>
-<td>${when(row.lastCheckedAt)}</td>
+<td class="when">${when(row.lastCheckedAt)}</td>
 </tr>`,
   );
   const previous =
@@ -87,7 +87,7 @@ ${STANDARDS.map((s) => html`<td>${statusBadge(row.status === null ? null : (row.
 ${filters(query, tags)}
 <p class="muted" id="count" role="status">${result.total === 0 ? 'No domains match.' : `Domains ${first}–${last} of ${result.total}`}</p>
 <table>
-<caption class="skip">Current status of every domain per standard</caption>
+<caption class="sr-only">Current status of every domain per standard</caption>
 <thead>
 <tr class="groups">${sortHeader(query, 'domain', 2)}${sortHeader(query, 'status', 2)}${groups}${sortHeader(query, 'openAlerts', 2)}${sortHeader(query, 'lastChecked', 2)}</tr>
 <tr>${standardHeads}</tr>

@@ -16,6 +16,10 @@ const STYLESHEET = readFileSync(new URL('./style.css', import.meta.url), 'utf8')
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** The HTML report is one self-contained file (its stylesheet inline, so it prints the same when saved). */
+const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
+
 const DAY_MS = 86_400_000;
 
 export interface DashboardOptions {
@@ -119,9 +123,9 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
     const file = await exportReport(store, period, format as ReportFormat, now());
     return reply
       .header('content-type', file.contentType)
-      .header('content-disposition', `attachment; filename="${file.filename}"`)
+      .header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${file.filename}"`)
       .header('cache-control', 'no-store')
-      .header('content-security-policy', CSP)
+      .header('content-security-policy', REPORT_CSP)
       .send(file.body);
   });
 }
