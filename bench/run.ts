@@ -23,6 +23,7 @@ const { values } = parseArgs({
     domains: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '64' },
     'skip-daemon': { type: 'boolean', default: false },
+    'skip-dashboard': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.domains);
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
       printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
       if (!values['skip-daemon']) await daemonPass(domains);
+      if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
     }

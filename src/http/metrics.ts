@@ -14,7 +14,12 @@ export interface MetricsSource {
   readonly dns?: DnsClient;
   status(): DaemonStatus;
   readonly queue?: { countDueBy(at: number): number };
+  /** The schedule's interval sets the grace before a due domain counts as overdue. */
+  readonly config?: { schedule: { interval: number } };
 }
+
+/** A domain due longer than this (or 10 % of the interval, whichever is longer) counts as overdue. */
+const OVERDUE_GRACE_MS = 60_000;
 
 const DNS_COUNTERS: [keyof QueryStats, string][] = [
   ['requested', 'requested'],
@@ -188,7 +193,9 @@ export class DaemonMetrics implements DaemonObserver {
   #stats(): Promise<StoreStats> {
     const now = Date.now();
     if (!this.#statsCache || now - this.#statsCache.at > STATS_REUSE_MS) {
-      this.#statsCache = { at: now, stats: this.#source!.store.stats(new Date(now).toISOString()) };
+      const interval = this.#source!.config?.schedule.interval ?? 0;
+      const overdueBefore = now - Math.max(OVERDUE_GRACE_MS, interval / 10);
+      this.#statsCache = { at: now, stats: this.#source!.store.stats(new Date(overdueBefore).toISOString()) };
     }
     return this.#statsCache.stats;
   }

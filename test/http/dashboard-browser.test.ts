@@ -98,14 +98,16 @@ describe('dashboard in Chromium', () => {
     );
     expect(timeline[0]!.slice(1, 4)).toEqual(['regression', 'dmarc.policy', 'good.example']);
     expect(timeline[0]![4]).toMatch(/ok\s*→\s*\S+\s+failing/);
+    expect(await page.textContent('#attention')).toMatch(/failing\s+DMARC: dmarc\.policy is fail for good\.example/);
     const dmarc = page.locator('section#dmarc');
     expect(await dmarc.textContent()).toContain('How to fix: Publish a correct dmarc record for good.example.');
     expect(await dmarc.textContent()).toContain('Open alert (regression)');
     await dmarc.locator('summary').first().click();
     expect(await dmarc.locator('pre').first().textContent()).toContain('dmarc.policy=fail');
-    expect(await page.locator('.chart svg title').textContent()).toBe(
+    expect(await page.locator('.chart svg > title').textContent()).toBe(
       'Time in compliance per standard over the last 30 days, 90 days, 365 days',
     );
+    expect(await page.locator('.chart rect title').first().textContent()).toBe('DMARC, 30 days: 96.7 %');
     // DMARC failing for the last one of 30 days: 29/30.
     expect(
       await page.locator('table:has(caption:text("Time in compliance")) tr:has(th:text("DMARC"))').textContent(),
@@ -160,7 +162,7 @@ describe('dashboard in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 560 });
     await page.goto(`${h.base}/`);
     await page.screenshot({ path: new URL('dashboard-overview.png', docs).pathname });
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.setViewportSize({ width: 1280, height: 1000 });
     await page.goto(`${h.base}/domains/spf-broke.example`);
     await page.screenshot({ path: new URL('dashboard-domain.png', docs).pathname });
     await copyFile(new URL('dashboard-overview.png', docs), new URL('../artifacts/docs-overview.png', import.meta.url));

@@ -29,6 +29,8 @@ describe('/metrics', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     expect(sample(text, 'mailwarden_domains{state="configured"}')).toBe(5);
+    // Checked in the scenario with the next check an hour later, months ago: overdue; new.example has no due time.
+    expect(sample(text, 'mailwarden_domains{state="overdue"}')).toBe(4);
     expect(sample(text, 'mailwarden_domain_status{status="ok"}')).toBe(2);
     expect(sample(text, 'mailwarden_domain_status{status="fail"}')).toBe(2);
     expect(sample(text, 'mailwarden_domain_status{status="unchecked"}')).toBe(1);

@@ -53,6 +53,19 @@ ${findings.length === 0 ? html`<p>No findings yet.</p>` : html`<ul>${findings.ma
 </section>`;
 }
 
+/** What is wrong now, worst first, each with its fix and a link to its standard's section. */
+function attention(state: DomainState | undefined): Html {
+  const rank: Record<string, number> = { fail: 0, warn: 1, error: 2 };
+  const findings = Object.values(state?.findings ?? {})
+    .flatMap((tracked) => (tracked.confirmed && tracked.confirmed.status in rank ? [tracked.confirmed] : []))
+    .sort((a, b) => rank[a.status]! - rank[b.status]! || a.check.localeCompare(b.check));
+  if (findings.length === 0) return html`<p id="attention">Nothing: every confirmed finding is ok.</p>`;
+  return html`<ul id="attention">${findings.map(
+    (finding) =>
+      html`<li>${statusBadge(finding.status)} <a href="#${standardOf(finding.check)}">${standardLabel(standardOf(finding.check))}</a>: ${finding.summary}${finding.fix ? html` <span class="muted">Fix: ${finding.fix}</span>` : ''}</li>`,
+  )}</ul>`;
+}
+
 function historyTable(history: readonly HistoryEntry[]): Html {
   if (history.length === 0) return html`<p>No recorded changes in the last 365 days.</p>`;
   return html`<table id="timeline"><caption class="sr-only">Changes, newest first</caption>
@@ -112,6 +125,8 @@ export function domainPage(data: DomainPageData): string {
 <dt>Last check</dt><dd>${when(row.lastCheckedAt)}</dd>
 <dt>Next check</dt><dd>${when(row.nextDueAt)}</dd>
 </dl>
+<h2>Needs attention</h2>
+${attention(state)}
 <h2>Time in compliance</h2>
 <div class="chart">${complianceChart(windows, series)}</div>
 ${complianceTable}
