@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'skip-daemon': { type: 'boolean', default: false },
     /** Domains of the daemon passes (state on SQLite and on PostgreSQL); default the same as --domains. */
     'daemon-domains': { type: 'string' },
+    'skip-dashboard': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.domains);
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
       }
+      if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
     }

@@ -4,6 +4,7 @@ import { formatDuration } from '../config/duration.ts';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
 import { createLogger } from '../daemon/logger.ts';
+import { HttpConfigError } from '../http/auth.ts';
 import { DaemonMetrics } from '../http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../http/server.ts';
 import type { StateStore } from '../state/store.ts';
@@ -59,12 +60,20 @@ export async function runCommand(argv: string[]): Promise<number> {
   let http: HttpSurface | undefined;
   if (config.http.listen !== undefined) {
     try {
-      http = await startHttpSurface({ listen: config.http.listen, daemon, metrics, logger });
+      http = await startHttpSurface({
+        config: { ...config.http, listen: config.http.listen },
+        source: daemon,
+        metrics,
+        logger,
+        tags: () => [...new Set(daemon.config.domains.flatMap((domain) => domain.tags))].sort(),
+      });
     } catch (error) {
-      logger.fatal(
-        { listen: config.http.listen, error: error instanceof Error ? error.message : String(error) },
-        'cannot listen for HTTP (http.listen); is another mailwarden running?',
-      );
+      if (error instanceof HttpConfigError) logger.fatal(error.message);
+      else
+        logger.fatal(
+          { listen: config.http.listen, error: error instanceof Error ? error.message : String(error) },
+          'cannot listen for HTTP (http.listen); is another mailwarden running?',
+        );
       await store.close();
       return 3;
     }
