@@ -42,7 +42,7 @@ describe('npm start (the example configuration)', () => {
         const metrics = await (await fetch(`${base}/metrics`)).text();
         expect(metrics).toContain('mailwarden_domains{state="configured"} 2');
         const domains = (await (await fetch(`${base}/api/domains`)).json()) as { domains: { domain: string }[] };
-        expect(domains.domains.map((d) => d.domain)).toEqual(['example.nl', 'example.com']);
+        expect(domains.domains.map((d) => d.domain)).toEqual(['example.com', 'example.nl']);
 
         expect(await daemon.stop(signal)).toEqual({ code: 0, signal: null });
         expect(daemon.lines('stopping: finishing the running batch')).toMatchObject([{ signal }]);
