@@ -17,12 +17,15 @@ import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
   options: {
     domains: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '64' },
     'skip-daemon': { type: 'boolean', default: false },
+    'store-domains': { type: 'string', default: '100000' },
+    'skip-store': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.domains);
@@ -142,6 +145,9 @@ async function main(): Promise<void> {
       printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
       if (!values['skip-daemon']) await daemonPass(domains);
+      if (!values['skip-store'])
+        for (const result of await benchStores({ domains: Number(values['store-domains']), log }))
+          console.log(describeStoreBench(result));
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
     }

@@ -57,7 +57,9 @@ export class SqliteStateStore extends SqlStateStore {
           `the state database ${path} cannot use WAL (journal_mode ${mode?.journal_mode})`,
         );
       native.exec(`PRAGMA busy_timeout = ${Math.floor(this.#options.busyTimeoutMs)}`);
-      native.exec('PRAGMA synchronous = FULL');
+      // WAL + NORMAL: a commit survives the process being killed (kill -9); only a power loss may take the last
+      // commits back (SQLite's documented trade-off), and the outbox's at-least-once delivery covers that.
+      native.exec('PRAGMA synchronous = NORMAL');
       native.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
       native.close();
