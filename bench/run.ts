@@ -19,6 +19,7 @@ import { createTestDatabase } from '../test/lab/postgres.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     /** Domains of the daemon passes (state on SQLite and on PostgreSQL); default the same as --domains. */
     'daemon-domains': { type: 'string' },
     'skip-dashboard': { type: 'boolean', default: false },
+    'store-domains': { type: 'string', default: '100000' },
+    'skip-store': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.domains);
@@ -152,6 +155,9 @@ async function main(): Promise<void> {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
       }
+      if (!values['skip-store'])
+        for (const result of await benchStores({ domains: Number(values['store-domains']), log }))
+          console.log(describeStoreBench(result));
       if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
