@@ -93,7 +93,9 @@ async function timeRequest(app: ReturnType<typeof buildHttpApp>, url: string, ru
   return median(times);
 }
 
-export async function benchDashboard(options: { domains?: number; reportDomains?: number } = {}): Promise<void> {
+export async function benchDashboard(
+  options: { domains?: number; reportDomains?: number; keep?: boolean } = {},
+): Promise<void> {
   const domains = options.domains ?? 100_000;
   const reportDomains = options.reportDomains ?? 10_000;
   const dir = await mkdtemp(join(tmpdir(), 'mw-bench-dashboard-'));
@@ -156,16 +158,18 @@ export async function benchDashboard(options: { domains?: number; reportDomains?
     );
     await reportStore.close();
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (options.keep) console.log(`  databases kept in ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { domains: { type: 'string' }, 'report-domains': { type: 'string' } },
+    options: { domains: { type: 'string' }, 'report-domains': { type: 'string' }, keep: { type: 'boolean' } },
   });
   await benchDashboard({
     ...(values.domains ? { domains: Number(values.domains) } : {}),
     ...(values['report-domains'] ? { reportDomains: Number(values['report-domains']) } : {}),
+    ...(values.keep ? { keep: true } : {}),
   });
 }
