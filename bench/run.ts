@@ -17,6 +17,7 @@ import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     'skip-daemon': { type: 'boolean', default: false },
     'skip-dashboard': { type: 'boolean', default: false },
+    'store-domains': { type: 'string', default: '100000' },
+    'skip-store': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.domains);
@@ -144,6 +147,9 @@ async function main(): Promise<void> {
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
       if (!values['skip-daemon']) await daemonPass(domains);
       if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
+      if (!values['skip-store'])
+        for (const result of await benchStores({ domains: Number(values['store-domains']), log }))
+          console.log(describeStoreBench(result));
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
     }

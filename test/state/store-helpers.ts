@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStateStore } from '../../src/state/open-store.ts';
 import type { StateStore } from '../../src/state/store.ts';
+import { createTestDatabase } from '../lab/postgres.ts';
 import type { StoreUnderTest } from './store-contract.ts';
 
 /**
@@ -26,6 +27,38 @@ export function sqliteUnderTest(): StoreUnderTest {
   return {
     async fresh() {
       const temp = await tempSqliteStore();
+      made.push(temp);
+      return temp.store;
+    },
+    async reopen(store) {
+      const url = made.at(-1)?.url;
+      if (!url) throw new Error('reopen before fresh');
+      await store.close();
+      return openStateStore(url);
+    },
+    async cleanup() {
+      for (const temp of made.splice(0)) await temp.cleanup();
+    },
+  };
+}
+
+/**
+ * A new, opened PostgreSQL store in a database of its own on the lab's PostgreSQL (started on first use). Call
+ * `cleanup` after closing the store: it drops the database.
+ */
+export async function tempPostgresStore(
+  label = 'store',
+): Promise<{ store: StateStore; url: string; cleanup(): Promise<void> }> {
+  const database = await createTestDatabase(label);
+  const store = await openStateStore(database.url);
+  return { store, url: database.url, cleanup: database.drop };
+}
+
+export function postgresUnderTest(): StoreUnderTest {
+  const made: { url: string; cleanup(): Promise<void> }[] = [];
+  return {
+    async fresh() {
+      const temp = await tempPostgresStore('contract');
       made.push(temp);
       return temp.store;
     },

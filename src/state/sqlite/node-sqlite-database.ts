@@ -13,6 +13,7 @@ export function kyselySqliteDatabase(db: DatabaseSync, cacheSize = 256): SqliteD
       if (db.isOpen) db.close();
     },
     prepare(sql: string): SqliteStatement {
+      if (/^\s*rollback\s*$/i.test(sql)) return rollback(db);
       const cached = cache.get(sql);
       if (cached) return cached;
       const statement = wrap(db.prepare(sql));
@@ -30,5 +31,25 @@ function wrap(statement: StatementSync): SqliteStatement {
     all: (parameters) => statement.all(...params(parameters)),
     run: (parameters) => statement.run(...params(parameters)),
     iterate: (parameters) => statement.iterate(...params(parameters)),
+  };
+}
+
+/**
+ * SQLite itself rolls a transaction back when a statement fails with SQLITE_FULL or SQLITE_IOERR; Kysely's ROLLBACK
+ * after it would then fail with "no transaction is active" and hide the real error (the full disk).
+ */
+function rollback(db: DatabaseSync): SqliteStatement {
+  const run = () => {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    return { changes: 0, lastInsertRowid: 0 };
+  };
+  return {
+    reader: false,
+    all: () => {
+      run();
+      return [];
+    },
+    run,
+    iterate: () => [][Symbol.iterator](),
   };
 }

@@ -57,7 +57,9 @@ export class SqliteStateStore extends SqlStateStore {
           `the state database ${path} cannot use WAL (journal_mode ${mode?.journal_mode})`,
         );
       native.exec(`PRAGMA busy_timeout = ${Math.floor(this.#options.busyTimeoutMs)}`);
-      native.exec('PRAGMA synchronous = FULL');
+      // WAL + NORMAL: a commit survives the process being killed (kill -9); only a power loss may take the last
+      // commits back (SQLite's documented trade-off), and the outbox's at-least-once delivery covers that.
+      native.exec('PRAGMA synchronous = NORMAL');
       native.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
       native.close();
@@ -69,7 +71,7 @@ export class SqliteStateStore extends SqlStateStore {
   /** The directory 0700 and the file 0600 before SQLite opens it (its -wal file then copies the file's mode). */
   private createFile(path: string): void {
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      makeDirectories(dirname(path));
       if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -108,4 +110,12 @@ export class SqliteStateStore extends SqlStateStore {
         return undefined;
     }
   }
+}
+
+/** mkdir -p with mode 0700, one level at a time so a failure says why (a recursive mkdir reports EROFS as ENOENT). */
+function makeDirectories(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectories(parent);
+  mkdirSync(dir, { mode: 0o700 });
 }

@@ -16,6 +16,8 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
   // The dashboard's browser tests and PDF reports (headless printing).
   { name: 'chromium', program: '/usr/bin/chromium' },
+  // The state store's PostgreSQL (started on demand, see postgres.ts); postgresql-common comes only with a server.
+  { name: 'postgresql', program: '/usr/bin/pg_ctlcluster' },
 ];
 
 const policyRcD = '/usr/sbin/policy-rc.d';
