@@ -213,6 +213,8 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           /** First retry delay of a failed delivery; doubles per attempt up to retryBackoffMax. */
           retryBackoff: duration('30s'),
           retryBackoffMax: duration('1h'),
+          /** One send may take this long before it counts as failed (and is retried); other channels go on meanwhile. */
+          deliveryTimeout: duration('30s'),
         })
         .prefault({}),
       state: z

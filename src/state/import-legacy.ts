@@ -2,11 +2,10 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type Status, worstStatus } from '../model.ts';
-import { SharedValues } from './shared-values.ts';
+import { resolveLegacyRefs } from './legacy-refs.ts';
+import { standardChanges, standardStatuses } from './standards.ts';
 import {
   type BatchWrite,
-  type RecordObservation,
   type StandardObservation,
   StateDamagedError,
   StateNeedsImportError,
@@ -87,9 +86,7 @@ export async function importLegacyState(
     const domains = [...legacy.domains.values()];
     for (let i = 0; i < domains.length; i += DOMAINS_PER_BATCH) {
       const part = domains.slice(i, i + DOMAINS_PER_BATCH);
-      await store.commitBatch(
-        batchOf({ domains: part, standards: part.flatMap(standardsOf), records: part.flatMap(recordsOf) }),
-      );
+      await store.commitBatch(batchOf({ domains: part, standards: part.flatMap(standardsOf) }));
       result.domains += part.length;
     }
     const outbox = Object.values(legacy.outbox);
@@ -121,29 +118,11 @@ function batchOf(parts: Partial<BatchWrite>): BatchWrite {
 }
 
 /** The standards' statuses of an imported domain: its own `standards`, else the worst confirmed finding per area. */
+/** A domain's current standard statuses open its compliance periods at its last check. */
 function standardsOf(state: DomainState): StandardObservation[] {
   const at = state.lastCheckedAt;
   if (at === undefined) return [];
-  let standards = state.standards;
-  if (!standards) {
-    const byArea = new Map<string, Status[]>();
-    for (const tracked of Object.values(state.findings)) {
-      if (!tracked.confirmed) continue;
-      const area = tracked.confirmed.check.split('.')[0] as string;
-      byArea.set(area, [...(byArea.get(area) ?? []), tracked.confirmed.status]);
-    }
-    standards = Object.fromEntries([...byArea].map(([area, statuses]) => [area, worstStatus(statuses)]));
-  }
-  return Object.entries(standards).map(([standard, status]) => ({ domain: state.domain, standard, status, at }));
-}
-
-function recordsOf(state: DomainState): RecordObservation[] {
-  const at = state.lastCheckedAt;
-  if (at === undefined || !state.records) return [];
-  return Object.entries(state.records).map(([key, value]) => {
-    const split = key.indexOf('|');
-    return { domain: state.domain, kind: key.slice(0, split), subject: key.slice(split + 1), value, at };
-  });
+  return standardChanges(state.domain, undefined, state.standards ?? standardStatuses(state), at);
 }
 
 interface LegacyState {
@@ -176,7 +155,7 @@ interface LegacyJournalRecord {
 
 /**
  * The old store's state as its open() saw it: the snapshot, then the journal records of the same journal id (a torn
- * last line is a write the crash interrupted and is skipped), shared references resolved by the old SharedValues.
+ * last line is a write the crash interrupted and is skipped), shared references resolved (legacy-refs.ts).
  */
 export async function readLegacyState(dir: string): Promise<LegacyState> {
   const statePath = join(dir, 'state.json');
@@ -205,11 +184,10 @@ export async function readLegacyState(dir: string): Promise<LegacyState> {
     if (record.global) file.global = record.global;
     if (record.delivered) file.delivered = record.delivered;
   }
-  const values = new SharedValues();
   const domains = new Map<string, DomainState>();
   for (const [name, raw] of Object.entries(file.domains)) {
     try {
-      domains.set(name, values.load(raw, shared));
+      domains.set(name, resolveLegacyRefs(raw, shared));
     } catch (error) {
       throw new StateDamagedError(`${statePath} is damaged (domain ${name}: ${(error as Error).message})`);
     }
