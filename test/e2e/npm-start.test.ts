@@ -1,6 +1,6 @@
 // `npm start` runs the daemon on the example config.yaml. This starts it the same way on a copy of that file (state
 // in a tmp dir, the resolver pointed at a loopback port where nothing answers, so no query leaves the machine, and
-// the HTTP listener on a free port), checks that it starts, serves /healthz and /metrics, and stops cleanly.
+// the HTTP listener on a free port), checks that it starts, serves /healthz, /metrics, the API and the dashboard, and stops cleanly.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +43,11 @@ describe('npm start (the example configuration)', () => {
         expect(metrics).toContain('mailwarden_domains{state="configured"} 2');
         const domains = (await (await fetch(`${base}/api/domains`)).json()) as { domains: { domain: string }[] };
         expect(domains.domains.map((d) => d.domain)).toEqual(['example.com', 'example.nl']);
+        const dashboard = await fetch(`${base}/`);
+        expect(dashboard.status).toBe(200);
+        const page = await dashboard.text();
+        expect(page).toContain('<h1>Domains</h1>');
+        expect(page).toContain('href="/domains/example.nl"');
 
         expect(await daemon.stop(signal)).toEqual({ code: 0, signal: null });
         expect(daemon.lines('stopping: finishing the running batch')).toMatchObject([{ signal }]);
