@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { checkDomains } from '../src/check/check-domain.ts';
 import { createResolver } from '../src/dns/resolver.ts';
 import type { DomainReport, Status } from '../src/model.ts';
@@ -17,11 +16,12 @@ import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { readLabState } from '../test/lab/lib/state.ts';
-import { labPostgres } from '../test/lab/postgres.ts';
+import { createTestDatabase, labPostgres } from '../test/lab/postgres.ts';
 import { benchCluster, benchSharedProbeLookup, formatClusterResult } from './cluster.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +37,9 @@ const { values } = parseArgs({
     'only-cluster': { type: 'boolean', default: false },
     /** Domains of the job-engine-only sweeps (names only: nothing is checked). */
     'cluster-engine-domains': { type: 'string', default: '100000' },
+    'skip-dashboard': { type: 'boolean', default: false },
+    'store-domains': { type: 'string', default: '100000' },
+    'skip-store': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.domains);
@@ -166,6 +169,10 @@ async function main(): Promise<void> {
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
         if (!values['skip-cluster']) await clusterPasses(daemonDomains, engineDomains());
       }
+      if (!values['skip-store'])
+        for (const result of await benchStores({ domains: Number(values['store-domains']), log }))
+          console.log(describeStoreBench(result));
+      if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
     }
@@ -183,9 +190,8 @@ async function main(): Promise<void> {
  */
 async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Promise<void> {
   const lab = labInfo();
-  const stores: { name: string; url?: string }[] = [{ name: 'sqlite' }];
-  if (lab.postgres) stores.push({ name: 'postgres', url: await freshBenchDatabase(lab.postgres.url) });
-  else console.log('daemon on postgres: the lab has no PostgreSQL, skipped');
+  const postgres = await createTestDatabase('bench');
+  const stores: { name: string; url?: string }[] = [{ name: 'sqlite' }, { name: 'postgres', url: postgres.url }];
   for (const store of stores) {
     const result = await benchDaemon({
       domains,
@@ -208,6 +214,7 @@ async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Pr
         `${result.complianceMs?.toFixed(0)} ms`,
     );
   }
+  await postgres.drop();
 }
 
 function engineDomains(): string[] {
@@ -253,18 +260,6 @@ async function clusterPasses(domains: string[], engineDomains: string[]): Promis
     });
     console.log(formatClusterResult(result));
   }
-}
-
-async function freshBenchDatabase(serverUrl: string): Promise<string> {
-  const name = `mw_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 await main();

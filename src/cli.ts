@@ -25,6 +25,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'outbox list|retry|drop: alerts waiting for (or refused by) a channel',
     load: async () => (await import('./commands/outbox.ts')).outboxCommand,
   },
+  report: {
+    summary: 'report --from DATE --to DATE [--tag T] [--format csv|json|html|pdf]: compliance over a period',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
   'test-alert': {
     summary: 'test-alert <channel> [--config FILE]: send a sample alert through a channel',
     load: async () => (await import('./commands/test-alert.ts')).testAlertCommand,

@@ -84,7 +84,7 @@ export class Outbox {
   #channels: Map<string, Channel>;
   #draining: Promise<DeliveryReport> | undefined;
   #retry: RetryPolicy;
-  readonly #sendTimeoutMs: number;
+  #sendTimeoutMs: number;
   readonly #onDelivery: ((event: DeliveryEvent) => void) | undefined;
   readonly #now: () => Date;
 
@@ -102,8 +102,9 @@ export class Outbox {
     this.#channels = channels;
   }
 
-  setRetry(retry: RetryPolicy): void {
+  setRetry(retry: RetryPolicy, sendTimeoutMs = this.#sendTimeoutMs): void {
     this.#retry = retry;
+    this.#sendTimeoutMs = sendTimeoutMs;
   }
 
   /** Attempts every entry due at `now`. A pass already running is joined, not doubled. */

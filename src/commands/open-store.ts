@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config } from '../config/load.ts';
-import { legacyStateDir } from '../state/import-legacy.ts';
+import { refuseLegacyOnly } from '../state/import-legacy.ts';
 import { createStateStore } from '../state/open-store.ts';
 import { type StateStore, StateStoreError } from '../state/store.ts';
 
@@ -19,32 +18,30 @@ export interface OpenOptions {
 }
 
 /**
- * Opens the configured database (migrations applied). A SQLite file that does not exist yet beside an old state
- * directory (state.json, state.journal, history.jsonl) is not created empty: the user is told to import it first,
- * so no alert state is silently forgotten.
+ * Opens the configured database (migrations applied). An empty database beside an old state directory (state.json,
+ * state.journal, history.jsonl) is refused: the user is told to import it first, so no alert state is silently
+ * forgotten.
  */
 export async function openConfiguredStore(config: Config, options: OpenOptions = {}): Promise<StateStore> {
   const url = config.state.url.reveal();
-  if (url.startsWith('sqlite:') && !options.allowLegacyBeside) {
-    const path = url.slice('sqlite:'.length);
-    const dir = dirname(path);
-    if (!existsSync(path) && (await legacyStateDir(dir))) {
-      throw new StoreOpenProblem(
-        `${dir} holds the state of an older mailwarden (state.json/history.jsonl) and no database yet; ` +
-          `move it in first: mailwarden state import ${dir} --config ${config.file}`,
-      );
-    }
-  }
   const store = createStateStore(url, {
     ...(config.state.password ? { password: config.state.password.reveal() } : {}),
   });
   try {
     await store.open();
+    if (!options.allowLegacyBeside) await refuseLegacyOnly(store, legacyDirOf(config));
   } catch (error) {
+    await store.close().catch(() => {});
     if (error instanceof StateStoreError) throw new StoreOpenProblem(error.message);
     throw error;
   }
   return store;
+}
+
+/** Where an older mailwarden kept its files: beside the SQLite file, or `./state` beside the configuration. */
+function legacyDirOf(config: Config): string {
+  const url = config.state.url.reveal();
+  return url.startsWith('sqlite:') ? dirname(url.slice('sqlite:'.length)) : join(dirname(config.file), 'state');
 }
 
 /** The state URL as it may be printed: a PostgreSQL password is never shown. */

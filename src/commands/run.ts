@@ -7,6 +7,7 @@ import { formatDuration } from '../config/duration.ts';
 import { type Config, ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
 import { createLogger } from '../daemon/logger.ts';
+import { HttpConfigError } from '../http/auth.ts';
 import { DaemonMetrics } from '../http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../http/server.ts';
 import type { StateStore } from '../state/store.ts';
@@ -122,19 +123,22 @@ async function serve(
     const listen = workerListen(config.http.listen);
     try {
       http = await startHttpSurface({
-        listen,
-        daemon,
+        config: { ...config.http, listen },
+        source: daemon,
         metrics,
         logger,
+        tags: () => [...new Set(daemon.config.domains.flatMap((domain) => domain.tags))].sort(),
         ...(cluster
           ? { clusterHealth: async () => judgeClusterHealth(await cluster.gauges.read(), config.schedule.interval) }
           : {}),
       });
     } catch (error) {
-      logger.fatal(
-        { listen: config.http.listen, error: error instanceof Error ? error.message : String(error) },
-        'cannot listen for HTTP (http.listen); is another mailwarden running?',
-      );
+      if (error instanceof HttpConfigError) logger.fatal(error.message);
+      else
+        logger.fatal(
+          { listen: config.http.listen, error: error instanceof Error ? error.message : String(error) },
+          'cannot listen for HTTP (http.listen); is another mailwarden running?',
+        );
       await store.close();
       return 3;
     }

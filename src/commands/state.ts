@@ -23,16 +23,13 @@ export async function stateCommand(argv: string[]): Promise<number> {
   return withConfiguredStore(
     config,
     async (store) => {
-      const imported = await importLegacyState(dir, store);
-      process.stdout.write(`${dir} → ${target}: ${describe(imported)}\n`);
+      const imported = await importLegacyState(store, dir);
+      process.stdout.write(
+        `${dir} → ${target}: ${imported.domains} domains, ${imported.history} history entries, ` +
+          `${imported.outbox} waiting alerts, ${imported.delivered} delivered ids\n`,
+      );
       return 0;
     },
     { allowLegacyBeside: true },
   );
-}
-
-function describe(counts: Record<string, number>): string {
-  return Object.entries(counts)
-    .map(([what, count]) => `${count} ${what}`)
-    .join(', ');
 }

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { STATUSES } from '../model.ts';
 import { parseDuration } from './duration.ts';
+import { httpSchema } from './http-schema.ts';
 import { resolveSecret, Secret } from './secret.ts';
 
 export interface SchemaEnvironment {
@@ -60,15 +61,6 @@ const transportSettings = z
     mtaStsMaxBytes: z.number().int().min(1024).optional(),
   })
   .prefault({});
-
-/** `127.0.0.1:9110`, `[::1]:9110`: the HTTP listener's address. An IP is required, so nothing binds by accident. */
-const listenAddress = z.string().refine(
-  (text) => {
-    const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
-    return match !== null && isIP(match[1]!) !== 0 && Number(match[2]) >= 0 && Number(match[2]) <= 65535;
-  },
-  { message: 'expected IP:PORT, e.g. 127.0.0.1:9110 (0.0.0.0:9110 exposes it on every interface)' },
-);
 
 const hostPort = z.string().refine(
   (text) => {
@@ -221,6 +213,8 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           /** First retry delay of a failed delivery; doubles per attempt up to retryBackoffMax. */
           retryBackoff: duration('30s'),
           retryBackoffMax: duration('1h'),
+          /** One send may take this long before it counts as failed (and is retried); other channels go on meanwhile. */
+          deliveryTimeout: duration('30s'),
         })
         .prefault({}),
       state: z
@@ -262,7 +256,7 @@ export function createConfigSchema(environment: SchemaEnvironment) {
         .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
         .prefault({}),
       /** Optional HTTP listener (/metrics, /healthz, /api): off unless `listen` is set. */
-      http: z.strictObject({ listen: listenAddress.optional() }).prefault({}),
+      http: httpSchema(secret),
       channels: z
         .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel name of letters, digits, _ and -'), channel)
         .default({}),

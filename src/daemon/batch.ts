@@ -6,7 +6,9 @@ import type { DnsClient } from '../dns/types.ts';
 import type { Change, DomainReport, Status } from '../model.ts';
 import { type CrossRunCache, RunShared } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
+import { compactDomainState } from '../state/compact-evidence.ts';
 import { type AlertSettings, evaluate } from '../state/diff.ts';
+import { standardChanges, standardStatuses } from '../state/standards.ts';
 import type { BatchWrite, RecordObservation, StandardObservation, StateStore } from '../state/store.ts';
 import type { DomainState, GlobalState, HistoryEntry, Notice, OutboxEntry } from '../state/types.ts';
 import { confirmCanaries } from './canary.ts';
@@ -14,7 +16,6 @@ import { historyEntryFor, noticeFor, recordChangedNotice, resolverNotice } from 
 import { diffRecords, publishedRecords } from './records.ts';
 import { applySeverity } from './severity.ts';
 import { nextSlot } from './slots.ts';
-import { standardChanges, standardStatuses } from './standards.ts';
 
 /** What a batch needs from the daemon around it. */
 export interface BatchEnvironment {
@@ -168,7 +169,7 @@ export function judgeBatch(
     write.records.push(...records.observations);
     state.records = records.merged;
 
-    write.domains.push(state);
+    write.domains.push(compactDomainState(state));
     due.set(domain.name, nextDue);
     changes.push(...evaluation.changes);
     for (const change of evaluation.changes) {

@@ -44,6 +44,8 @@ export interface DaemonOptions {
   canaryConfirmPauseMs?: number;
   guard?: TargetGuard;
   channels?: Map<string, Channel>;
+  /** Pause before a batch the database refused is written again (default 5 s). */
+  storeRetryMs?: number;
   /** Told about every batch and delivery (metrics). */
   observer?: DaemonObserver;
   /**
@@ -111,9 +113,11 @@ export class Daemon {
   #dns!: DnsClient;
   #canaryDns!: DnsClient;
   readonly #canaryConfirmPauseMs: number;
+  readonly #storeRetryMs: number;
   #guard!: TargetGuard;
   #outbox!: Outbox;
   #stopping = false;
+  readonly #stopped: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
   #running = false;
   #lastTickAt: Date | undefined;
   #batchStartedAt: Date | undefined;
@@ -133,6 +137,7 @@ export class Daemon {
     this.#random = options.random ?? Math.random;
     this.#monitors = options.monitors ?? MONITORS;
     this.#canaryConfirmPauseMs = options.canaryConfirmPauseMs ?? CANARY_CONFIRM_PAUSE_MS;
+    this.#storeRetryMs = options.storeRetryMs ?? STORE_RETRY_MS;
     this.#injected = {
       dns: options.dns,
       canaryDns: options.canaryDns,
@@ -195,10 +200,11 @@ export class Daemon {
     const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
     if (this.#outbox) {
       this.#outbox.setChannels(channels);
-      this.#outbox.setRetry(retry);
+      this.#outbox.setRetry(retry, config.alerting.deliveryTimeout);
     } else {
       this.#outbox = new Outbox(this.#store, channels, this.#logger, {
         retry,
+        sendTimeoutMs: config.alerting.deliveryTimeout,
         now: this.#now,
         onDelivery: (event) => this.#observer?.delivery?.(event),
       });
@@ -314,7 +320,7 @@ export class Daemon {
       return await this.#runBatch(names.map((name) => this.#domains.get(name)!));
     } catch (error) {
       // The state could not be read or written: nothing of this batch was learned or alerted. Check it again soon.
-      const retryAt = this.#now().getTime() + STORE_RETRY_MS;
+      const retryAt = this.#now().getTime() + this.#storeRetryMs;
       for (const name of names) this.#queue.schedule(name, retryAt);
       const message = error instanceof Error ? error.message : String(error);
       this.#storeProblem ??= { since: this.#now().toISOString(), message };
@@ -412,7 +418,7 @@ export class Daemon {
           this.#logger.error({ error: message }, 'cannot save the batch; holding it and retrying');
         this.#storeProblem ??= { since: this.#now().toISOString(), message };
         if (this.#stopping) throw error;
-        await this.#sleep(STORE_RETRY_MS);
+        await this.#sleep(this.#storeRetryMs);
       }
     }
     if (this.#storeProblem) {
@@ -458,7 +464,9 @@ export class Daemon {
     while (!this.#stopping) {
       let next: Date | undefined;
       try {
-        await this.deliver();
+        // A stop does not wait for a receiver that hangs: what it was sending stays in the outbox for the next start.
+        await Promise.race([this.deliver(), this.#stopped.promise]);
+        if (this.#stopping) break;
         next = await this.#outbox.nextAttemptAt();
       } catch (error) {
         this.#logger.error(
@@ -490,6 +498,7 @@ export class Daemon {
   /** Stop taking work; the batch in flight finishes (its checks have timeouts) and is saved. */
   stop(): void {
     this.#stopping = true;
+    this.#stopped.resolve();
     this.#wake();
   }
 }

@@ -402,6 +402,36 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
       expect(row?.compliantMs).toBe(row?.knownMs);
     });
 
+    it('applies several observations of one standard or record within one batch in order', async () => {
+      await store.commitBatch(
+        batch({
+          domains: [domainState('a.nl', { 'spf.policy': 'ok' }), domainState('a.nl', { 'spf.policy': 'fail' })],
+          standards: [
+            { domain: 'a.nl', standard: 'spf', status: 'ok', at: at(0) },
+            { domain: 'a.nl', standard: 'spf', status: 'fail', at: at(2) },
+            { domain: 'a.nl', standard: 'spf', status: 'ok', at: at(3) },
+          ],
+          records: [
+            { domain: 'a.nl', kind: 'spf', subject: 'a.nl', value: 'v1', at: at(0) },
+            { domain: 'a.nl', kind: 'spf', subject: 'a.nl', value: 'v1', at: at(1) },
+            { domain: 'a.nl', kind: 'spf', subject: 'a.nl', value: 'v2', at: at(2) },
+          ],
+          outbox: [outbox('twice'), outbox('twice', { route: 'other' })],
+        }),
+      );
+      expect(await store.compliance({ from: at(0), to: at(4) })).toEqual([
+        { domain: 'a.nl', standard: 'spf', compliantMs: 3 * HOUR, knownMs: 4 * HOUR, nonCompliantPeriods: 1 },
+      ]);
+      expect((await store.recordVersions({ domain: 'a.nl' })).map((v) => [v.value, v.firstSeen, v.lastSeen])).toEqual([
+        ['v2', at(2), at(2)],
+        ['v1', at(0), at(1)],
+      ]);
+      expect((await store.loadDomains(['a.nl'])).get('a.nl')?.findings['spf.policy|a.nl']?.confirmed?.status).toBe(
+        'fail',
+      );
+      expect((await store.listOutbox()).map((e) => [e.id, e.route])).toEqual([['twice', 'ops']]);
+    });
+
     it('keeps record versions with first and last seen, newest first', async () => {
       const seen = (kind: string, subject: string, value: string, hours: number) => ({
         domain: 'a.nl',

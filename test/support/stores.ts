@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createStateStore } from '../../src/state/open-store.ts';
 import type { StateStore } from '../../src/state/store.ts';
-import { labInfo } from '../lab/info.ts';
+import { createTestDatabase } from '../lab/postgres.ts';
 
 export type TestStoreKind = 'sqlite' | 'postgres';
 
@@ -23,8 +22,6 @@ export interface TestDatabase {
   remove(): Promise<void>;
 }
 
-let counter = 0;
-
 export async function testDatabase(kind: TestStoreKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = await mkdtemp(join(tmpdir(), 'mw-store-'));
@@ -40,28 +37,15 @@ export async function testDatabase(kind: TestStoreKind): Promise<TestDatabase> {
       remove: () => rm(dir, { recursive: true, force: true }),
     };
   }
-  const server = labInfo().postgres;
-  if (!server) throw new Error('the lab has no PostgreSQL (test/lab/lib/postgres.ts)');
-  const name = `mw_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
+  const database = await createTestDatabase('store');
   return {
     kind,
-    url: url.toString(),
+    url: database.url,
     open: async () => {
-      const store = createStateStore(url.toString());
+      const store = createStateStore(database.url);
       await store.open();
       return store;
     },
-    remove: async () => {
-      const cleanup = new pg.Client({ connectionString: server.url });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
+    remove: () => database.drop(),
   };
 }

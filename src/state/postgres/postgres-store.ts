@@ -45,8 +45,7 @@ export class PostgresStateStore extends SqlStateStore {
 
   protected async connect(): Promise<Kysely<Tables>> {
     const pool = new pg.Pool({
-      connectionString: this.#url,
-      ...(this.#options.password !== undefined ? { password: this.#options.password } : {}),
+      connectionString: withPassword(this.#url, this.#options.password),
       max: this.#options.poolSize ?? 4,
       connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5000,
       keepAlive: true,
@@ -73,7 +72,7 @@ export class PostgresStateStore extends SqlStateStore {
     const connection =
       /^(08|57|53|58|28|3D)/.test(code) ||
       /^E(CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH|PIPE|AI_AGAIN|NOTFOUND)$/.test(code) ||
-      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|^SASL:|password/i.test(
         message,
       );
     if (connection) return new StateUnavailableError(`cannot ${doing} ${where}: ${message || code}`);
@@ -92,4 +91,12 @@ export function withoutPassword(url: string): string {
   } catch {
     return url.replace(/:[^:@/]*@/, '@');
   }
+}
+
+/** pg lets the connection string's (absent) password win over a separate one: put it into the URL. */
+function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
 }

@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Status } from '../../model.ts';
 import {
@@ -13,11 +13,9 @@ import {
   type HistoryQuery,
   type OpenAlertRow,
   type OutboxStats,
-  type RecordObservation,
   type RecordVersion,
   type RecordVersionQuery,
   type ScheduleEntry,
-  type StandardObservation,
   StateDamagedError,
   type StateStore,
   StateStoreError,
@@ -25,22 +23,10 @@ import {
   type StoreStats,
 } from '../store.ts';
 import type { DomainState, GlobalState, HistoryEntry, OutboxEntry, Silence } from '../types.ts';
-import {
-  chunks,
-  containsPattern,
-  optionalIso,
-  outboxEntry,
-  outboxRow,
-  statusRank,
-  storedState,
-  toIso,
-  toMs,
-  worstConfirmed,
-} from './rows.ts';
+import { writeBatch } from './batch-writer.ts';
+import { chunks, containsPattern, optionalIso, outboxEntry, toIso, toMs } from './rows.ts';
 import { migrations } from './schema.ts';
-import { OPEN_END, type Tables } from './tables.ts';
-
-type Db = Kysely<Tables> | Transaction<Tables>;
+import type { Tables } from './tables.ts';
 
 /** Names per `IN (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const IN_CHUNK = 500;
@@ -233,145 +219,7 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async commitBatch(batch: BatchWrite): Promise<BatchCommitResult> {
-    return this.guard('write a batch to', () =>
-      this.db.transaction().execute(async (trx) => {
-        for (const state of batch.domains) await this.writeDomain(trx, state);
-        for (const observation of batch.standards) await this.observeStandard(trx, observation);
-        for (const observation of batch.records) await this.observeRecord(trx, observation);
-        for (const rows of chunks(batch.history, 100))
-          await trx
-            .insertInto('history')
-            .values(
-              rows.map((entry) => ({
-                domain: entry.domain,
-                at: toMs(entry.at),
-                kind: entry.kind,
-                check_id: entry.check,
-                subject: entry.subject,
-                entry: JSON.stringify(entry),
-              })),
-            )
-            .execute();
-        const outboxAdded: string[] = [];
-        for (const entry of batch.outbox) if (await this.enqueue(trx, entry)) outboxAdded.push(entry.id);
-        if (batch.global) await this.writeGlobal(trx, batch.global);
-        return { outboxAdded };
-      }),
-    );
-  }
-
-  private async writeDomain(trx: Db, state: DomainState): Promise<void> {
-    const worst = worstConfirmed(state);
-    const open = Object.values(state.findings).flatMap((tracked) => (tracked.open ? [tracked.open] : []));
-    const columns = {
-      next_due_at: state.nextDueAt === undefined ? null : toMs(state.nextDueAt),
-      last_checked_at: state.lastCheckedAt === undefined ? null : toMs(state.lastCheckedAt),
-      in_flight_since: null,
-      worst_status: worst,
-      status_rank: statusRank(worst),
-      open_alerts: open.length,
-      state: storedState(state),
-    };
-    await trx
-      .insertInto('domains')
-      .values({ name: state.domain, ...columns })
-      .onConflict((oc) => oc.column('name').doUpdateSet(columns))
-      .execute();
-    await trx.deleteFrom('open_alerts').where('domain', '=', state.domain).execute();
-    const alerts = new Map(open.map((alert) => [`${alert.change.check}|${alert.change.subject}`, alert]));
-    if (alerts.size > 0)
-      await trx
-        .insertInto('open_alerts')
-        .values(
-          [...alerts.values()].map((alert) => ({
-            domain: state.domain,
-            check_id: alert.change.check,
-            subject: alert.change.subject,
-            since: toMs(alert.since),
-            alert: JSON.stringify(alert),
-          })),
-        )
-        .execute();
-  }
-
-  private async observeStandard(trx: Db, observation: StandardObservation): Promise<void> {
-    const at = toMs(observation.at);
-    const key = { domain: observation.domain, standard: observation.standard };
-    const current = await trx
-      .selectFrom('standard_status')
-      .select(['status', 'since'])
-      .where('domain', '=', key.domain)
-      .where('standard', '=', key.standard)
-      .executeTakeFirst();
-    if (current && (current.status === observation.status || Number(current.since) > at)) return;
-    await trx
-      .updateTable('standard_periods')
-      .set({ until: at })
-      .where('domain', '=', key.domain)
-      .where('standard', '=', key.standard)
-      .where('until', '=', OPEN_END)
-      .execute();
-    await trx
-      .insertInto('standard_periods')
-      .values({ ...key, status: observation.status, since: at, until: OPEN_END })
-      .execute();
-    await trx
-      .insertInto('standard_status')
-      .values({ ...key, status: observation.status, since: at })
-      .onConflict((oc) => oc.columns(['domain', 'standard']).doUpdateSet({ status: observation.status, since: at }))
-      .execute();
-  }
-
-  private async observeRecord(trx: Db, observation: RecordObservation): Promise<void> {
-    const at = toMs(observation.at);
-    const newest = await trx
-      .selectFrom('record_versions')
-      .select(['id', 'value', 'last_seen'])
-      .where('domain', '=', observation.domain)
-      .where('kind', '=', observation.kind)
-      .where('subject', '=', observation.subject)
-      .where('superseded_at', '=', OPEN_END)
-      .executeTakeFirst();
-    if (newest && newest.value === observation.value) {
-      if (Number(newest.last_seen) < at)
-        await trx.updateTable('record_versions').set({ last_seen: at }).where('id', '=', newest.id).execute();
-      return;
-    }
-    if (newest)
-      await trx.updateTable('record_versions').set({ superseded_at: at }).where('id', '=', newest.id).execute();
-    await trx
-      .insertInto('record_versions')
-      .values({
-        domain: observation.domain,
-        kind: observation.kind,
-        subject: observation.subject,
-        value: observation.value,
-        first_seen: at,
-        last_seen: at,
-        superseded_at: OPEN_END,
-      })
-      .execute();
-  }
-
-  /** Adds an outbox entry unless its id is pending or was delivered; true when added. */
-  private async enqueue(trx: Db, entry: OutboxEntry): Promise<boolean> {
-    const delivered = await trx.selectFrom('delivered').select('id').where('id', '=', entry.id).executeTakeFirst();
-    if (delivered) return false;
-    const result = await trx
-      .insertInto('outbox')
-      .values(outboxRow(entry))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  private async writeGlobal(trx: Db, global: GlobalState): Promise<void> {
-    const value = JSON.stringify(global);
-    await trx
-      .insertInto('global_state')
-      .values({ name: GLOBAL, value })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
-      .execute();
+    return this.guard('write a batch to', () => this.db.transaction().execute((trx) => writeBatch(trx, batch)));
   }
 
   async global(): Promise<GlobalState> {
@@ -700,15 +548,14 @@ export abstract class SqlStateStore implements StateStore {
         );
       const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
       const direction = query.descending ? 'desc' : 'asc';
-      const sortKey: Expression<unknown> = {
-        domain: sql`name`,
-        status: sql`status_rank`,
-        lastChecked: sql`coalesce(last_checked_at, -1)`,
-        openAlerts: sql`open_alerts`,
-      }[query.sort ?? 'domain'];
+      const sortKey = (
+        { domain: 'name', status: 'status_rank', lastChecked: 'last_checked_at', openAlerts: 'open_alerts' } as const
+      )[query.sort ?? 'domain'];
+      // Never-checked domains sort as the oldest (NULLs first ascending, last descending: SQLite's own order, which
+      // lets it read the (retired_at, key, name) indexes in order).
       const rows = await filtered
         .select(['name', 'tags', 'worst_status', 'open_alerts', 'last_checked_at', 'next_due_at'])
-        .orderBy(sortKey, direction)
+        .orderBy(sortKey, (ob) => (query.descending ? ob.desc().nullsLast() : ob.asc().nullsFirst()))
         .orderBy('name', direction)
         .limit(query.limit)
         .offset(query.offset)

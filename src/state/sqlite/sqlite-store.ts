@@ -57,8 +57,12 @@ export class SqliteStateStore extends SqlStateStore {
           `the state database ${path} cannot use WAL (journal_mode ${mode?.journal_mode})`,
         );
       native.exec(`PRAGMA busy_timeout = ${Math.floor(this.#options.busyTimeoutMs)}`);
-      native.exec('PRAGMA synchronous = FULL');
+      // WAL + NORMAL: a commit survives the process being killed (kill -9); only a power loss may take the last
+      // commits back (SQLite's documented trade-off), and the outbox's at-least-once delivery covers that.
+      native.exec('PRAGMA synchronous = NORMAL');
       native.prepare('SELECT count(*) FROM sqlite_master').get();
+      // Fresh planner statistics where they are missing or stale (cheap; SQLite's advice for long-lived connections).
+      native.exec('PRAGMA optimize = 0x10002');
     } catch (error) {
       native.close();
       throw this.classify(error, 'open') ?? error;

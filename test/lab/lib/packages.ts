@@ -14,6 +14,8 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'python3-spf', program: '/usr/lib/python3/dist-packages/spf.py' },
   { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
+  // The dashboard's browser tests and PDF reports (headless printing).
+  { name: 'chromium', program: '/usr/bin/chromium' },
   // The state store's PostgreSQL (started on demand, see postgres.ts); postgresql-common comes only with a server.
   { name: 'postgresql', program: '/usr/bin/pg_ctlcluster' },
 ];

@@ -1,6 +1,6 @@
 import { type Status, worstStatus } from '../model.ts';
-import type { StandardObservation } from '../state/store.ts';
-import type { DomainState } from '../state/types.ts';
+import type { StandardObservation } from './store.ts';
+import type { DomainState } from './types.ts';
 
 /** The standard of a check is its area: `spf.lookups` → `spf`. */
 export const standardOf = (check: string): string => check.split('.', 1)[0]!;
