@@ -43,8 +43,11 @@ export class ClusterGauges {
     if (cached) return cached;
     const reading = this.#read();
     this.#cached = reading;
-    const forget = () =>
-      setTimeout(() => this.#cached === reading && (this.#cached = undefined), SNAPSHOT_TTL_MS).unref();
+    const forget = () => {
+      setTimeout(() => {
+        if (this.#cached === reading) this.#cached = undefined;
+      }, SNAPSHOT_TTL_MS).unref();
+    };
     reading.then(forget, () => {
       this.#cached = undefined;
     });
