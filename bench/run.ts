@@ -257,6 +257,8 @@ async function clusterPasses(domains: string[], engineDomains: string[]): Promis
       ...(lab.caFile ? { caFile: lab.caFile } : {}),
       monitors: ['mx', 'spf', 'dmarc', 'dkim'],
       concurrency,
+      // At least 20 batches, so that every worker count has batches to share.
+      batchSize: Math.max(50, Math.min(500, Math.ceil(domains.length / 20))),
     });
     console.log(formatClusterResult(result));
   }
