@@ -59,7 +59,20 @@ export interface DomainReport {
   findings: Finding[];
 }
 
-export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable';
+/** `baseline`: a domain's first results already show a problem (it opens an alert like a regression). */
+export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable' | 'baseline';
+
+/**
+ * The open alert a change opens, continues or closes: its identity and the status it opened with. Receivers that key
+ * alerts by labels (Alertmanager) need the same labels from the first firing to the resolution.
+ */
+export interface AlertRef {
+  kind: 'regression' | 'unreachable';
+  /** ISO 8601: when the alert opened. */
+  since: string;
+  /** The status of the finding that opened it (`error` for unreachable). */
+  status: Status;
+}
 
 export interface Change {
   kind: ChangeKind;
@@ -70,6 +83,10 @@ export interface Change {
   after?: Finding;
   /** ISO 8601, when the change was confirmed. */
   at: string;
+  /** The alert this change opens, keeps open or resolves. */
+  alert?: AlertRef;
+  /** An open alert this change supersedes (warn → fail opens a new alert and resolves the warn one). */
+  replaces?: AlertRef;
 }
 
 /** Nagios plugin exit code for a set of reports: 0 ok/info, 1 warn, 2 fail, 3 could not check. */

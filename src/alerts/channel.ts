@@ -24,3 +24,29 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[secret]');
   return clean;
 }
+
+/**
+ * The receiver refused the message for good (a 4xx other than 408/429, Slack's `invalid_blocks`, a revoked webhook,
+ * an SMTP 5xx): sending it again cannot help. The outbox dead-letters it with `reason`, the receiver's own words.
+ */
+export class PermanentDeliveryError extends Error {
+  readonly reason: string;
+  constructor(message: string, reason: string) {
+    super(reason ? `${message}: ${reason}` : message);
+    this.name = 'PermanentDeliveryError';
+    this.reason = reason;
+  }
+}
+
+/** 408 (request timeout) and 429 (rate limited) are the receiver asking us to try again; other 4xx are final. */
+export function isPermanentHttpStatus(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** The error for an HTTP answer that is not 2xx: permanent or transient, with the receiver's reason (bounded). */
+export function httpFailure(what: string, status: number, body: string): Error {
+  const reason = body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const message = `${what} answered HTTP ${status}`;
+  if (isPermanentHttpStatus(status)) return new PermanentDeliveryError(message, reason);
+  return new Error(reason ? `${message}: ${reason}` : message);
+}
