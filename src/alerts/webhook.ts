@@ -71,7 +71,7 @@ export class WebhookChannel implements Channel {
   /** Re-sends every open alert to Alertmanager (the daemon calls it every alertmanager.resendInterval). */
   async resend(
     open: AsyncIterable<OpenAlertLike>,
-    options: Omit<ResendOptions, keyof AlertmanagerOptions> = {},
+    options: Omit<ResendOptions, 'resendInterval' | 'publicUrl'> = {},
     now = new Date(),
   ): Promise<number> {
     const post = (alerts: PostableAlert[]) => this.#post(JSON.stringify(alerts), `resend-${now.getTime()}`);
