@@ -23,10 +23,13 @@ const COLOURS: Record<Notice['type'], string> = {
 };
 
 const STYLE = `
-body{margin:0;padding:12px;font:15px/1.45 -apple-system,'Segoe UI',Roboto,sans-serif;color:#1c2833;background:#f4f6f7}
+body{margin:0;padding:12px;font:15px/1.45 -apple-system,'Segoe UI',Roboto,sans-serif;color:#1c2833;background:#f4f6f7;
+overflow-wrap:anywhere}
+code{word-break:break-all}
 .wrap{max-width:760px;margin:0 auto;background:#fff;padding:16px;border-radius:6px}
 h1{font-size:20px;margin:0 0 4px} .counts{color:#566573;margin:0 0 12px}
-table.summary{border-collapse:collapse;width:100%;margin:0 0 16px;font-size:14px}
+table.summary{border-collapse:collapse;width:100%;table-layout:fixed;margin:0 0 16px;font-size:14px}
+table.summary th:first-child{width:34%} table.summary th.t{width:18%} table.summary th.n{width:5.5em}
 table.summary th,table.summary td{border-bottom:1px solid #d5d8dc;padding:6px 4px;text-align:left;vertical-align:top}
 table.summary td.n{text-align:right;white-space:nowrap}
 h2{font-size:16px;margin:20px 0 6px;padding-left:8px;border-left:4px solid}
