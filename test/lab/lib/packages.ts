@@ -15,6 +15,7 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
   { name: 'prometheus-alertmanager', program: '/usr/bin/prometheus-alertmanager' },
+  { name: 'chromium', program: '/usr/bin/chromium' },
 ];
 
 const policyRcD = '/usr/sbin/policy-rc.d';
