@@ -159,7 +159,9 @@ export function alertmanagerAlerts(
       });
       continue;
     }
+    // Nothing fired for these: a good new finding, a finding gone that had no open alert.
     if (notice.type === 'new' && !change.alert && !isBad(change.after)) continue;
+    if (notice.type === 'gone' && !change.alert) continue;
     const ref = refOfChange(change);
     const resolves =
       notice.type === 'gone' || (notice.type === 'recovery' && !(isBad(change.after) && ref.kind === 'regression'));

@@ -22,9 +22,9 @@ export class DependentsIndex {
     if (keys.size === 0) return;
     this.#byDomain.set(domain, keys);
     for (const key of keys) {
-      let domains = this.#byKey.get(key);
-      if (!domains) this.#byKey.set(key, (domains = new Set()));
+      const domains = this.#byKey.get(key) ?? new Set<string>();
       domains.add(domain);
+      this.#byKey.set(key, domains);
     }
   }
 
@@ -54,7 +54,7 @@ export function newlyWorseSharedKeys(state: DomainState): Set<string> {
   const keys = new Set<string>();
   for (const tracked of Object.values(state.findings)) {
     const pending = tracked.pending;
-    if (!pending || pending.count !== 1 || !pending.finding || !tracked.confirmed) continue;
+    if (pending?.count !== 1 || !pending.finding || !tracked.confirmed) continue;
     if (pending.status === 'absent' || !isWorse(tracked.confirmed.status, pending.status)) continue;
     const key = sharedThingKey({
       domain: state.domain,

@@ -1,6 +1,7 @@
 import type { RouteConfig } from '../config/schema.ts';
 import { type Status, worstStatus } from '../model.ts';
 import type { Notice } from '../state/types.ts';
+import { applySilences, type Silence } from './silences.ts';
 
 const RANK: Record<Status, number> = { ok: 0, info: 1, warn: 2, fail: 3, error: 2 };
 
@@ -65,4 +66,18 @@ export function routeNotices(routes: readonly RouteConfig[], notices: readonly N
     if (matched.length > 0) routed.set(route, matched);
   }
   return routed;
+}
+
+/**
+ * The daemon's hook for one batch's notices: silenced ones are set aside (to be recorded, not sent), the rest are
+ * routed. Call it with the silences in force (`store.listSilences(now)` plus the configuration's).
+ */
+export function routeUnsilenced(
+  routes: readonly RouteConfig[],
+  notices: readonly Notice[],
+  silences: readonly Silence[],
+  now: Date,
+): { routed: Map<RouteConfig, Notice[]>; silenced: { notice: Notice; silence: Silence }[] } {
+  const { send, silenced } = applySilences(notices, silences, now);
+  return { routed: routeNotices(routes, send), silenced };
 }
