@@ -59,8 +59,19 @@ export interface DomainReport {
   findings: Finding[];
 }
 
-/** `baseline`: a domain's first results already show a problem (it opens an alert like a regression). */
-export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable' | 'baseline';
+/**
+ * `changed`: a published record (SPF, DMARC, DKIM key, MX set, TLSA set, MTA-STS, TLS-RPT) changed; the status may
+ * not have. `baseline`: a domain's first results already show a problem (it opens an alert like a regression).
+ */
+export type ChangeKind =
+  | 'regression'
+  | 'recovery'
+  | 'new'
+  | 'gone'
+  | 'expiring'
+  | 'unreachable'
+  | 'changed'
+  | 'baseline';
 
 /**
  * The open alert a change opens, continues or closes: its identity and the status it opened with. Receivers that key
@@ -83,6 +94,8 @@ export interface Change {
   after?: Finding;
   /** ISO 8601, when the change was confirmed. */
   at: string;
+  /** For `changed`: the record's value before (absent when it was first published) and now. */
+  record?: { kind: string; before?: string; after: string };
   /** The alert this change opens, keeps open or resolves. */
   alert?: AlertRef;
   /** An open alert this change supersedes (warn → fail opens a new alert and resolves the warn one). */

@@ -86,17 +86,18 @@ interface GroupDraft {
 }
 
 function itemOf(notice: Notice): DigestItem {
-  if (notice.type === 'changed' && notice.record) {
-    const record = notice.record;
+  const record = notice.change?.record;
+  if (notice.change && record) {
     const item: DigestItem = {
-      domain: record.domain,
-      subject: record.subject,
-      check: `${record.kind} record`,
-      transition: 'changed',
+      domain: notice.change.domain,
+      subject: notice.change.subject,
+      check: notice.change.check,
+      transition: RECORD_CHANGED,
       evidence: [],
     };
-    item.before = record.before ?? '(none)';
-    item.after = record.after ?? '(removed)';
+    // An empty value is a record that is no longer published.
+    item.before = record.before || '(not published)';
+    item.after = record.after || '(not published)';
     return item;
   }
   const change = notice.change;
@@ -119,9 +120,11 @@ function itemOf(notice: Notice): DigestItem {
   return item;
 }
 
+const RECORD_CHANGED = 'published record changed';
+
 function transitionText(notice: Notice): string {
   const change = notice.change;
-  if (notice.type === 'changed') return 'changed';
+  if (change?.record) return RECORD_CHANGED;
   if (change) return transitionOf(change);
   return notice.type === 'resolver-down' ? 'not answering' : 'answering again';
 }
@@ -151,10 +154,11 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
   for (const notice of rest) {
     const change = notice.change;
     const item = itemOf(notice);
-    const hostLevel = change !== undefined && change.subject !== change.domain;
-    const what = notice.type === 'changed' ? item.check : (change?.check ?? 'resolver');
+    // A record change names its record in the item, not in the heading: one group per kind of record.
+    const hostLevel = change !== undefined && !change.record && change.subject !== change.domain;
+    const what = change?.check ?? 'resolver';
     const headingParts = [LABELS[notice.type]];
-    if (change || notice.type === 'changed') headingParts.push(what, item.transition);
+    if (change) headingParts.push(what, item.transition);
     if (hostLevel && change) headingParts.push(change.subject);
     const key = `${notice.type}|${what}|${item.transition}|${hostLevel ? change?.subject : ''}`;
     let group = byKey.get(key);
@@ -180,9 +184,7 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
     .sort((a, b) => ORDER.indexOf(a[0]) - ORDER.indexOf(b[0]))
     .map(([type, count]) => `${count} × ${LABELS[type].toLowerCase()}`)
     .join(', ');
-  const domains = new Set(
-    notices.map((n) => n.change?.domain ?? n.record?.domain).filter((d): d is string => d !== undefined),
-  );
+  const domains = new Set(notices.map((n) => n.change?.domain).filter((d): d is string => d !== undefined));
   const worst = sorted[0];
   const title = worst
     ? `${LABELS[worst.type]}${domains.size > 0 ? ` — ${domains.size} domain${domains.size === 1 ? '' : 's'}` : ''}`

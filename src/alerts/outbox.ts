@@ -97,14 +97,13 @@ export class Outbox {
     const report: DeliveryReport = { delivered: 0, failed: 0, pending: 0 };
     if (this.#draining) return { ...report, pending: this.#store.outbox().length };
     this.#draining = true;
-    const roundStarted = performance.now();
     try {
       const due = this.#store
         .outbox()
         .filter((entry) => entry.nextAttemptAt <= now.toISOString())
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       for (const entry of due) {
-        const ok = await this.#attempt(entry, now, roundStarted);
+        const ok = await this.#attempt(entry, now);
         if (ok) report.delivered++;
         else report.failed++;
       }
@@ -116,8 +115,7 @@ export class Outbox {
     }
   }
 
-  /** `now` is when the round started (`roundStarted` on the monotonic clock): failure times are measured from it. */
-  async #attempt(entry: OutboxEntry, now: Date, roundStarted: number): Promise<boolean> {
+  async #attempt(entry: OutboxEntry, now: Date): Promise<boolean> {
     const channel = this.#channels.get(entry.channel);
     const attempts = entry.attempts + 1;
     try {
@@ -139,10 +137,7 @@ export class Outbox {
       return true;
     } catch (error) {
       const message = scrub(error instanceof Error ? error.message : String(error), channel?.secrets() ?? []);
-      // From when the attempt failed, not when the round started: a send that hung for its whole timeout must
-      // still wait out the backoff before the next try.
-      const failedAt = now.getTime() + (performance.now() - roundStarted);
-      const nextAttemptAt = new Date(failedAt + backoffMs(attempts, this.#retry)).toISOString();
+      const nextAttemptAt = new Date(now.getTime() + backoffMs(attempts, this.#retry)).toISOString();
       this.#store.putOutbox({ ...entry, attempts, nextAttemptAt, lastError: message });
       this.#onDelivery?.({ channel: entry.channel, route: entry.route, ok: false });
       this.#logger.warn(

@@ -33,29 +33,18 @@ function matchesDomain(pattern: string, domain: string): boolean {
 /** Resolver notices are about the service itself: every route gets them, whatever its filters. */
 export function routeMatches(route: RouteConfig, notice: Notice): boolean {
   if (notice.type === 'resolver-down' || notice.type === 'resolver-up') return true;
-  if (notice.type === 'changed') return route.changed && changedMatches(route, notice);
   if (notice.type === 'baseline' && !route.baseline) return false;
   const change = notice.change;
   if (!change) return false;
   const match = route.match;
   const kind = notice.type === 'reminder' ? change.kind : notice.type;
-  if (match.kinds.length > 0 && !match.kinds.includes(kind as (typeof match.kinds)[number])) return false;
+  // `changed` (record changes, chatty) only reaches routes that list it; an empty list means every other kind.
+  if (kind === 'changed' ? !match.kinds.includes('changed') : match.kinds.length > 0 && !match.kinds.includes(kind))
+    return false;
   if (match.checks.length > 0 && !match.checks.some((pattern) => matchesCheck(pattern, change.check))) return false;
   if (match.domains.length > 0 && !match.domains.some((pattern) => matchesDomain(pattern, change.domain))) return false;
   if (match.tags.length > 0 && !match.tags.some((tag) => notice.tags.includes(tag))) return false;
   return RANK[noticeSeverity(notice)] >= RANK[match.minStatus];
-}
-
-/** A `changed` notice (opt-in per route) has no status: the route's filters apply, its minStatus does not. */
-function changedMatches(route: RouteConfig, notice: Notice): boolean {
-  const record = notice.record;
-  if (!record) return false;
-  const match = route.match;
-  const check = `${record.kind}.record`;
-  if (match.kinds.length > 0 && !match.kinds.includes('changed')) return false;
-  if (match.checks.length > 0 && !match.checks.some((pattern) => matchesCheck(pattern, check))) return false;
-  if (match.domains.length > 0 && !match.domains.some((pattern) => matchesDomain(pattern, record.domain))) return false;
-  return match.tags.length === 0 || match.tags.some((tag) => notice.tags.includes(tag));
 }
 
 /** Notices per route, in route order; routes with nothing to say are left out. */

@@ -65,7 +65,6 @@ export function silenceMatches(silence: Silence, target: SilenceTarget, now: Dat
 /** The silence target of a notice. Resolver notices are about mailwarden itself and are never silenced. */
 export function targetOf(notice: Notice): SilenceTarget | undefined {
   if (notice.change) return { domain: notice.change.domain, check: notice.change.check, tags: notice.tags };
-  if (notice.record) return { domain: notice.record.domain, check: `${notice.record.kind}.record`, tags: notice.tags };
   return undefined;
 }
 

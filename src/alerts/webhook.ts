@@ -37,7 +37,7 @@ export function jsonPayload(delivery: Delivery): unknown {
       tags: notice.tags,
       detail: notice.detail,
       alert: notice.change?.alert,
-      record: notice.record,
+      record: notice.change?.record,
     })),
   };
 }

@@ -105,6 +105,7 @@ const domainEntry = z.union([
 
 const domainFile = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), tags })]);
 
+/** Empty `kinds`: every kind except `changed`, which a route gets only when it lists it (record changes are chatty). */
 const NOTICE_KINDS = [
   'regression',
   'recovery',
@@ -112,16 +113,15 @@ const NOTICE_KINDS = [
   'gone',
   'expiring',
   'unreachable',
-  'baseline',
   'changed',
+  'baseline',
 ] as const;
 
-/** Per route: Alertmanager's grouping words, and the opt-out / opt-in notice kinds (see docs/alerts.md). */
+/** Per route: Alertmanager's grouping words, and the opt-out of "already failing at first check" (docs/alerts.md). */
 const alertRouteSettings = {
   groupWait: duration('30s'),
   groupInterval: duration('5m'),
   baseline: z.boolean().default(true),
-  changed: z.boolean().default(false),
 };
 
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time such as 2026-12-01T22:00:00Z' });

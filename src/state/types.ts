@@ -72,29 +72,16 @@ export interface OutboxEntry {
 export interface Notice {
   /** Stable id, part of the outbox idempotency key. */
   key: string;
-  type: Change['kind'] | 'reminder' | 'resolver-down' | 'resolver-up' | 'changed';
+  type: Change['kind'] | 'reminder' | 'resolver-down' | 'resolver-up';
   change?: Change;
   /** Tags of the domain, for routing. */
   tags: string[];
   /** For resolver notices: what failed. */
   detail?: string;
-  /** For `changed` notices: a published record that changed while its verdict stayed the same. */
-  record?: RecordChange;
   at: string;
 }
 
 export interface GlobalState {
   resolverDown?: { since: string; detail: string };
   lastDigestAt?: string;
-}
-
-/** A published record that changed (from the record versions the store keeps). */
-export interface RecordChange {
-  domain: string;
-  /** `spf`, `dmarc`, `dkim`, `mx`, `tlsa`, `mtasts`, `tlsrpt`. */
-  kind: string;
-  /** What the record belongs to: the domain, `selector._domainkey.domain`, `_25._tcp.mx-host`. */
-  subject: string;
-  before?: string;
-  after?: string;
 }

@@ -1,56 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest, renderText } from '../../src/alerts/digest.ts';
 import { renderHtml } from '../../src/alerts/email.ts';
-import { changedNotices, recordChanges } from '../../src/alerts/record-changes.ts';
 import { routeNotices } from '../../src/alerts/routing.ts';
 import { renderSlack } from '../../src/alerts/slack.ts';
 import { jsonPayload } from '../../src/alerts/webhook.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import type { Change } from '../../src/model.ts';
+import type { Notice } from '../../src/state/types.ts';
 import { regressionNotice } from './helpers.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 
-describe('changed notices (record changes that keep the status)', () => {
-  it('derives changes from record versions: changed, added and removed records; nothing at the first check', () => {
-    const before = { 'spf|a.example': 'v=spf1 mx -all', 'dkim|s1._domainkey.a.example': 'v=DKIM1; p=old' };
-    const after = { 'spf|a.example': 'v=spf1 mx include:_spf.mailer.example -all', 'mx|a.example': '10 mx.a.example' };
-    expect(recordChanges('a.example', undefined, after)).toEqual([]);
-    expect(recordChanges('a.example', before, after)).toEqual([
-      { domain: 'a.example', kind: 'dkim', subject: 's1._domainkey.a.example', before: 'v=DKIM1; p=old' },
-      { domain: 'a.example', kind: 'mx', subject: 'a.example', after: '10 mx.a.example' },
-      {
-        domain: 'a.example',
-        kind: 'spf',
-        subject: 'a.example',
-        before: 'v=spf1 mx -all',
-        after: 'v=spf1 mx include:_spf.mailer.example -all',
-      },
-    ]);
-    const notices = changedNotices('a.example', before, after, ['t'], at, new Set(['spf']));
-    expect(notices.map((n) => n.record?.kind)).toEqual(['dkim', 'mx']);
-  });
+/** A `changed` notice as the daemon makes it from the store's record versions (kind `changed`, change.record). */
+function changedNotice(domain: string, kind: string, before: string | undefined, after: string): Notice {
+  const change: Change = {
+    kind: 'changed',
+    domain,
+    check: `record.${kind}`,
+    subject: domain,
+    at,
+    record: { kind, ...(before !== undefined ? { before } : {}), after },
+  };
+  return { key: `changed|${domain}|${kind}|${at}`, type: 'changed', change, tags: [], at };
+}
 
-  it('renders in every channel, hostile record text escaped', () => {
-    const [notice] = changedNotices(
-      'a.example',
-      { 'spf|a.example': 'v=spf1 -all' },
-      { 'spf|a.example': 'v=spf1 <!channel> <script>x</script> -all' },
-      [],
-      at,
-    );
-    const digest = buildDigest([notice!]);
-    expect(digest.groups[0]!.heading).toBe('Record changed · spf record · changed');
+describe('changed notices (record changes that keep the status)', () => {
+  it('render in every channel with the record before and after, hostile record text escaped', () => {
+    const notice = changedNotice('a.example', 'spf', 'v=spf1 -all', 'v=spf1 <!channel> <script>x</script> -all');
+    const digest = buildDigest([notice]);
+    expect(digest.groups[0]!.heading).toBe('Record changed · record.spf · published record changed');
     expect(renderText(digest)).toContain('before: v=spf1 -all');
+    expect(renderText(digest)).toContain('now:    v=spf1 <!channel> <script>x</script> -all');
     const slack = JSON.stringify(renderSlack(digest));
     expect(slack).toContain('&lt;!channel&gt;');
     expect(slack).not.toContain('<!channel>');
     const html = renderHtml(digest);
     expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
     expect(html).not.toContain('<script>x');
-    const json = jsonPayload({ idempotencyKey: 'k', route: 'r', digest, notices: [notice!] }) as {
+    const json = jsonPayload({ idempotencyKey: 'k', route: 'r', digest, notices: [notice] }) as {
       notices: { type: string; record: unknown }[];
     };
     expect(json.notices[0]).toMatchObject({ type: 'changed', record: { kind: 'spf', after: expect.any(String) } });
+  });
+
+  it('a record published for the first time, and one no longer published, say so', () => {
+    const added = renderText(buildDigest([changedNotice('a.example', 'mtasts', undefined, 'v=STSv1; id=1')]));
+    expect(added).toContain('before: (not published)');
+    const removed = renderText(buildDigest([changedNotice('a.example', 'tlsrpt', 'v=TLSRPTv1; rua=x', '')]));
+    expect(removed).toContain('now:    (not published)');
   });
 });
 
@@ -64,7 +61,7 @@ describe('routes: changed is opt-in, baseline opt-out, group timing in Alertmana
       '    channels: [log]',
       '  - name: changes',
       '    channels: [log]',
-      '    changed: true',
+      '    match: { kinds: [regression, changed] }',
       '    baseline: false',
       '    groupWait: 0s',
       '    groupInterval: 1m',
@@ -74,22 +71,21 @@ describe('routes: changed is opt-in, baseline opt-out, group timing in Alertmana
     { env: {} },
   );
 
-  it('has defaults: groupWait 30s, groupInterval 5m, baseline on, changed off; resend every 1m', () => {
+  it('has defaults: groupWait 30s, groupInterval 5m, baseline on; resend every 1m', () => {
     expect(config.routes[0]).toMatchObject({
       groupWait: 30_000,
       groupInterval: 300_000,
       baseline: true,
-      changed: false,
     });
-    expect(config.routes[1]).toMatchObject({ groupWait: 0, groupInterval: 60_000, baseline: false, changed: true });
+    expect(config.routes[1]).toMatchObject({ groupWait: 0, groupInterval: 60_000, baseline: false });
     expect(config.alertmanager.resendInterval).toBe(60_000);
   });
 
-  it('sends changed notices only to routes that opted in, and baseline notices only to routes that did not opt out', () => {
-    const [changed] = changedNotices('a.example', { 'spf|a.example': 'x' }, { 'spf|a.example': 'y' }, [], at);
+  it('sends changed notices only to routes that list the kind, and baseline notices only to routes that did not opt out', () => {
+    const changed = changedNotice('a.example', 'spf', 'x', 'y');
     const regression = regressionNotice('a.example');
     const baseline = { ...regressionNotice('b.example'), type: 'baseline' as const };
-    const routed = routeNotices(config.routes, [changed!, regression, baseline]);
+    const routed = routeNotices(config.routes, [changed, regression, baseline]);
     const types = (name: string) =>
       [...routed.entries()].find(([route]) => route.name === name)?.[1].map((n) => n.type) ?? [];
     expect(types('default')).toEqual(['regression', 'baseline']);

@@ -116,12 +116,17 @@ export function largeBatch(): Notice[] {
     type: 'changed',
     tags: [],
     at,
-    record: {
+    change: {
+      kind: 'changed',
       domain: 'shop.example',
-      kind: 'dkim',
+      check: 'record.dkim',
       subject: 's2026._domainkey.shop.example',
-      before: 'v=DKIM1; k=rsa; p=MIIBIjANBgkq…old',
-      after: 'v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=',
+      at,
+      record: {
+        kind: 'dkim',
+        before: 'v=DKIM1; k=rsa; p=MIIBIjANBgkq…old',
+        after: 'v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=',
+      },
     },
   });
   return notices;
