@@ -86,11 +86,16 @@ export function renderSlack(digest: Digest): SlackMessage {
   return renderSlackMessages(digest)[0]!;
 }
 
-/** The domains a root cause hits, as lines that each fit a section. */
+/**
+ * The domains a root cause hits, as lines that each fit a section: the first `SLACK_DOMAINS_LISTED`, then "… and N
+ * more domains" (5,000 domains on one broken MX stay one message; the e-mail and the API list more).
+ */
+export const SLACK_DOMAINS_LISTED = 100;
+
 function domainPieces(domains: readonly string[], maxLength: number): string[] {
   const pieces: string[] = [];
   let line = `*Domains (${domains.length}):*`;
-  for (const domain of domains) {
+  for (const domain of domains.slice(0, SLACK_DOMAINS_LISTED)) {
     const name = escapeSlack(domain);
     if (line.length + name.length + 2 > maxLength) {
       pieces.push(line);
@@ -98,6 +103,8 @@ function domainPieces(domains: readonly string[], maxLength: number): string[] {
     } else line += line.endsWith(':*') ? ` ${name}` : `, ${name}`;
   }
   pieces.push(line);
+  if (domains.length > SLACK_DOMAINS_LISTED)
+    pieces.push(`_… and ${domains.length - SLACK_DOMAINS_LISTED} more domains_`);
   return pieces;
 }
 

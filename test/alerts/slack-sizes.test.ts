@@ -89,4 +89,17 @@ describe('Slack messages stay within Slack’s limits and drop nothing silently'
     expect(texts.join('\n')).not.toContain('<!channel>');
     expect(texts.join('\n')).toContain(':pencil2: *Record changed');
   });
+
+  it('5,000 domains on one broken MX address stay one message: 100 listed, "… and 4900 more domains"', () => {
+    const [first] = largeBatch();
+    const notices = Array.from({ length: 5000 }, (_, i) => {
+      const domain = `c${i}.example.nl`;
+      return { ...first!, key: `k${i}`, change: { ...first!.change!, domain } };
+    });
+    const messages = renderSlackMessages(buildDigest(notices));
+    expect(messages).toHaveLength(1);
+    const text = sectionTexts(messages[0]!.blocks as Section[]).join('\n');
+    expect(text).toContain('*Domains (5000):*');
+    expect(text).toContain('_… and 4900 more domains_');
+  });
 });
