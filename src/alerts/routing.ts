@@ -30,6 +30,11 @@ function matchesDomain(pattern: string, domain: string): boolean {
   return pattern === domain;
 }
 
+/** An alert opened at the first check is a regression for routes that list `regression` (or `baseline`). */
+function kindListed(kinds: readonly string[], kind: string): boolean {
+  return kinds.includes(kind) || (kind === 'baseline' && kinds.includes('regression'));
+}
+
 /** Resolver notices are about the service itself: every route gets them, whatever its filters. */
 export function routeMatches(route: RouteConfig, notice: Notice): boolean {
   if (notice.type === 'resolver-down' || notice.type === 'resolver-up') return true;
@@ -39,7 +44,7 @@ export function routeMatches(route: RouteConfig, notice: Notice): boolean {
   const match = route.match;
   const kind = notice.type === 'reminder' ? change.kind : notice.type;
   // `changed` (record changes, chatty) only reaches routes that list it; an empty list means every other kind.
-  if (kind === 'changed' ? !match.kinds.includes('changed') : match.kinds.length > 0 && !match.kinds.includes(kind))
+  if (kind === 'changed' ? !match.kinds.includes('changed') : match.kinds.length > 0 && !kindListed(match.kinds, kind))
     return false;
   if (match.checks.length > 0 && !match.checks.some((pattern) => matchesCheck(pattern, change.check))) return false;
   if (match.domains.length > 0 && !match.domains.some((pattern) => matchesDomain(pattern, change.domain))) return false;

@@ -90,5 +90,20 @@ describe('routes: changed is opt-in, baseline opt-out, group timing in Alertmana
       [...routed.entries()].find(([route]) => route.name === name)?.[1].map((n) => n.type) ?? [];
     expect(types('default')).toEqual(['regression', 'baseline']);
     expect(types('changes')).toEqual(['changed', 'regression']);
+    // A route listing `regression` also gets the reminders of alerts opened at the first check.
+    const reminder = {
+      ...baseline,
+      type: 'reminder' as const,
+      change: { ...baseline.change!, kind: 'baseline' as const },
+    };
+    const onlyRegressions = {
+      ...config.routes[0]!,
+      match: { ...config.routes[0]!.match, kinds: ['regression' as const] },
+    };
+    expect(
+      routeNotices([onlyRegressions], [reminder, baseline, changed])
+        .get(onlyRegressions)
+        ?.map((n) => n.type),
+    ).toEqual(['reminder', 'baseline']);
   });
 });
