@@ -95,7 +95,9 @@ export interface RootCauseGroup {
   domains: string[];
 }
 
-export function transitionOf(change: Pick<Change, 'before' | 'after'>): string {
+/** `ok → fail`; for what already failed at the first check, `fail at first check` (there is no before). */
+export function transitionOf(change: Pick<Change, 'kind' | 'before' | 'after'>): string {
+  if (change.kind === 'baseline') return `${change.after?.status ?? '—'} at first check`;
   return `${change.before?.status ?? '—'} → ${change.after?.status ?? '—'}`;
 }
 
