@@ -17,6 +17,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'history <domain> [--config FILE]: the recorded changes of a domain',
     load: async () => (await import('./commands/history.ts')).historyCommand,
   },
+  state: {
+    summary: 'state import <old-state-dir>: move an older state directory into the database',
+    load: async () => (await import('./commands/state.ts')).stateCommand,
+  },
+  outbox: {
+    summary: 'outbox list|retry|drop: alerts waiting for (or refused by) a channel',
+    load: async () => (await import('./commands/outbox.ts')).outboxCommand,
+  },
+  report: {
+    summary: 'report --from DATE --to DATE [--tag T] [--format csv|json|html|pdf]: compliance over a period',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
   'test-alert': {
     summary: 'test-alert <channel> [--config FILE]: send a sample alert through a channel',
     load: async () => (await import('./commands/test-alert.ts')).testAlertCommand,

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { normaliseDomain } from '../check/check-domain.ts';
 import { parseDomainFile } from './domain-file.ts';
 import { createConfigSchema, type RawConfig, type SeverityOverride } from './schema.ts';
+import { Secret } from './secret.ts';
 import { formatKeyPath, hasPath, locate } from './source-location.ts';
 
 export interface DomainConfig {
@@ -16,13 +17,28 @@ export interface DomainConfig {
   severity: Record<string, SeverityOverride>;
 }
 
-export type Config = Omit<RawConfig, 'domains' | 'domainFiles'> & {
+export type Config = Omit<RawConfig, 'domains' | 'domainFiles' | 'state'> & {
+  state: StateConfig;
   /** Absolute path of the file this came from. */
   file: string;
   domains: DomainConfig[];
   /** Non-fatal remarks (duplicate domains); the daemon logs them. */
   warnings: string[];
 };
+
+export interface StateConfig {
+  /** `sqlite:<absolute path>` or a PostgreSQL URL (may hold a password: a Secret). */
+  url: Secret;
+  password?: Secret;
+  historyRetention: number;
+}
+
+/** A relative SQLite path is relative to the configuration file, like every other path in it. */
+function stateUrlBesideConfig(url: Secret, baseDir: string): Secret {
+  const text = url.reveal();
+  if (!text.startsWith('sqlite:')) return url;
+  return new Secret(`sqlite:${resolve(baseDir, text.slice('sqlite:'.length))}`);
+}
 
 export interface ConfigProblem {
   file: string;
@@ -186,7 +202,11 @@ function finish(raw: RawConfig, file: string, baseDir: string, readFile: (path: 
     file: resolve(file),
     dns: { ...rest.dns, trustAnchorFile: at(rest.dns.trustAnchorFile) },
     checks: { ...rest.checks, caFile: at(rest.checks.caFile) },
-    state: { ...rest.state, dir: resolve(baseDir, rest.state.dir) },
+    state: {
+      url: stateUrlBesideConfig(rest.state.url, baseDir),
+      ...(rest.state.password ? { password: rest.state.password } : {}),
+      historyRetention: rest.state.historyRetention,
+    },
     domains: [...byName.values()],
     warnings,
   };

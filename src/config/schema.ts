@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { STATUSES } from '../model.ts';
 import { parseDuration } from './duration.ts';
-import { resolveSecret, type Secret } from './secret.ts';
+import { httpSchema } from './http-schema.ts';
+import { resolveSecret, Secret } from './secret.ts';
 
 export interface SchemaEnvironment {
   env: NodeJS.ProcessEnv;
@@ -10,6 +11,9 @@ export interface SchemaEnvironment {
 }
 
 const VERDICTS = ['ok', 'info', 'warn', 'fail'] as const;
+
+/** The embedded default: one SQLite file beside the configuration. */
+export const DEFAULT_STATE_URL = 'sqlite:./state/mailwarden.db';
 
 /** A duration written as text (30s, 5m, 1h30m, 1d), parsed to milliseconds. */
 const durationText = z.string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' }).transform((text, ctx) => {
@@ -57,15 +61,6 @@ const transportSettings = z
     mtaStsMaxBytes: z.number().int().min(1024).optional(),
   })
   .prefault({});
-
-/** `127.0.0.1:9110`, `[::1]:9110`: the HTTP listener's address. An IP is required, so nothing binds by accident. */
-const listenAddress = z.string().refine(
-  (text) => {
-    const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
-    return match !== null && isIP(match[1]!) !== 0 && Number(match[2]) >= 0 && Number(match[2]) <= 65535;
-  },
-  { message: 'expected IP:PORT, e.g. 127.0.0.1:9110 (0.0.0.0:9110 exposes it on every interface)' },
-);
 
 const hostPort = z.string().refine(
   (text) => {
@@ -253,20 +248,38 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           /** First retry delay of a failed delivery; doubles per attempt up to retryBackoffMax. */
           retryBackoff: duration('30s'),
           retryBackoffMax: duration('1h'),
+          /** One send may take this long before it counts as failed (and is retried); other channels go on meanwhile. */
+          deliveryTimeout: duration('30s'),
         })
         .prefault({}),
       state: z
         .strictObject({
-          dir: z.string().min(1).default('./state'),
+          /**
+           * `sqlite:<path>` (relative to the config file) or `postgres://user@host:port/db`; `${ENV}` and `file:`
+           * work as for every secret, since a PostgreSQL URL may carry a password.
+           */
+          url: secret.default(new Secret(DEFAULT_STATE_URL)),
+          /** The PostgreSQL password, when it is not in the URL (e.g. `file:/run/secrets/pg-password`). */
+          password: secret.optional(),
           historyRetention: duration('400d'),
-          writeDelay: duration('1s'),
+          dir: z
+            .unknown()
+            .optional()
+            .superRefine((value, ctx) => {
+              if (value !== undefined)
+                ctx.addIssue({
+                  code: 'custom',
+                  message:
+                    'state.dir was replaced by state.url (a database): write url: sqlite:<dir>/mailwarden.db, and move an old state directory in with `mailwarden state import <dir>`',
+                });
+            }),
         })
         .prefault({}),
       log: z
         .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
         .prefault({}),
       /** Optional HTTP listener (/metrics, /healthz, /api): off unless `listen` is set. */
-      http: z.strictObject({ listen: listenAddress.optional(), publicUrl: z.url().optional() }).prefault({}),
+      http: httpSchema(secret),
       channels: z
         .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel name of letters, digits, _ and -'), channel)
         .default({}),
