@@ -1,8 +1,12 @@
 /** Every catalog section, merged: keys are check ids, areas (`spf`) or `*` for reasons any check may use. */
+import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
 import { sharedTexts } from './shared.ts';
+import { tlsRptTexts } from './tls-rpt.ts';
 
 export const CATALOG = {
   ...sharedTexts,
   ...mxTexts,
+  ...mtaStsTexts,
+  ...tlsRptTexts,
 };
