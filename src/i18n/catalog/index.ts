@@ -2,11 +2,13 @@
 import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
 import { sharedTexts } from './shared.ts';
+import { spfTexts } from './spf.ts';
 import { tlsRptTexts } from './tls-rpt.ts';
 
 export const CATALOG = {
   ...sharedTexts,
   ...mxTexts,
+  ...spfTexts,
   ...mtaStsTexts,
   ...tlsRptTexts,
 };
