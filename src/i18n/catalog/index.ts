@@ -1,4 +1,5 @@
 /** Every catalog section, merged: keys are check ids, areas (`spf`) or `*` for reasons any check may use. */
+import { dmarcTexts } from './dmarc.ts';
 import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
 import { sharedTexts } from './shared.ts';
@@ -9,6 +10,7 @@ export const CATALOG = {
   ...sharedTexts,
   ...mxTexts,
   ...spfTexts,
+  ...dmarcTexts,
   ...mtaStsTexts,
   ...tlsRptTexts,
 };
