@@ -1,4 +1,5 @@
 /** Every catalog section, merged: keys are check ids, areas (`spf`) or `*` for reasons any check may use. */
+import { dkimTexts } from './dkim.ts';
 import { dmarcTexts } from './dmarc.ts';
 import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
@@ -11,6 +12,7 @@ export const CATALOG = {
   ...mxTexts,
   ...spfTexts,
   ...dmarcTexts,
+  ...dkimTexts,
   ...mtaStsTexts,
   ...tlsRptTexts,
 };
