@@ -6,8 +6,7 @@ const ROTATE_EN =
 const ROTATE_NL =
   'Maak een nieuwe RSA-sleutel van 2048 bits (of ed25519 naast RSA), publiceer die onder een nieuwe selector, onderteken daarmee, en verwijder daarna het oude record.';
 
-const size = (p: { algorithm: string; bits: number }) =>
-  p.algorithm === 'rsa' ? `RSA ${p.bits}-bit` : 'ed25519';
+const size = (p: { algorithm: string; bits: number }) => (p.algorithm === 'rsa' ? `RSA ${p.bits}-bit` : 'ed25519');
 const sizeNl = (p: { algorithm: string; bits: number }) => (p.algorithm === 'rsa' ? `RSA ${p.bits} bits` : 'ed25519');
 
 const domainkeyEn = (p: { domain: string; domainkeyExists: boolean }) =>
@@ -30,8 +29,7 @@ export const dkimTexts = {
           `Publish the public key of selector ${p.selector} (ask your mail provider for the record or CNAME), or remove the selector from the configuration if it is no longer used.`,
       },
       nl: {
-        summary: (p) =>
-          `Geen DKIM-sleutel op ${p.name}: mail ondertekend met selector ${p.selector} faalt voor DKIM`,
+        summary: (p) => `Geen DKIM-sleutel op ${p.name}: mail ondertekend met selector ${p.selector} faalt voor DKIM`,
         fix: (p) =>
           `Publiceer de publieke sleutel van selector ${p.selector} (vraag uw mailprovider om het record of de CNAME), of haal de selector uit de configuratie als die niet meer wordt gebruikt.`,
       },

@@ -67,8 +67,7 @@ export const dmarcTexts = {
   'dmarc.policy': {
     missing: finding<{ domain: string; why: Missing }>({
       en: {
-        summary: (p) =>
-          `${p.domain} has no DMARC policy (${MISSING_EN[p.why]}): receivers cannot act on spoofed mail`,
+        summary: (p) => `${p.domain} has no DMARC policy (${MISSING_EN[p.why]}): receivers cannot act on spoofed mail`,
         fix: (p) =>
           `Publish one TXT record at _dmarc.${p.domain}: "v=DMARC1; p=reject; rua=mailto:dmarc-reports@${p.domain}" (start with p=quarantine if unsure).`,
       },
@@ -93,8 +92,7 @@ export const dmarcTexts = {
     }),
     'policy-none': finding<{ domain: string; tag: string }>({
       en: {
-        summary: (p) =>
-          `DMARC policy for ${p.domain} is none (${p.tag}=none): spoofed mail is delivered as usual`,
+        summary: (p) => `DMARC policy for ${p.domain} is none (${p.tag}=none): spoofed mail is delivered as usual`,
         fix: () =>
           'After checking the aggregate reports that all legitimate mail passes SPF or DKIM aligned, move to p=quarantine and then p=reject.',
       },
@@ -113,8 +111,7 @@ export const dmarcTexts = {
       nl: {
         summary: (p, t) =>
           `Het DMARC-beleid van ${p.domain} is ${p.policy}, maar verzwakt: ${p.weakenings.map(t).join('; ')}`,
-        fix: () =>
-          'Verwijder t=y en pct, en zet sp/np op quarantine of reject (of laat ze weg, dan geldt p).',
+        fix: () => 'Verwijder t=y en pct, en zet sp/np op quarantine of reject (of laat ze weg, dan geldt p).',
       },
     }),
     'weakened-testing': part({

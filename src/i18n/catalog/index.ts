@@ -5,6 +5,7 @@ import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
 import { sharedTexts } from './shared.ts';
 import { spfTexts } from './spf.ts';
+import { starttlsTexts } from './starttls.ts';
 import { tlsRptTexts } from './tls-rpt.ts';
 
 export const CATALOG = {
@@ -13,6 +14,7 @@ export const CATALOG = {
   ...spfTexts,
   ...dmarcTexts,
   ...dkimTexts,
+  ...starttlsTexts,
   ...mtaStsTexts,
   ...tlsRptTexts,
 };

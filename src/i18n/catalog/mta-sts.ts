@@ -76,8 +76,7 @@ export const mtaStsTexts = {
     unparsable: finding<{ detail: string }>({
       en: {
         summary: (p) => `MTA-STS policy does not parse: ${p.detail}`,
-        fix: () =>
-          'Write "version: STSv1", "mode: …", one "mx: …" line per MX pattern and "max_age: …", one per line.',
+        fix: () => 'Write "version: STSv1", "mode: …", one "mx: …" line per MX pattern and "max_age: …", one per line.',
       },
       nl: {
         summary: (p) => `De MTA-STS-policy is onleesbaar: ${p.detail}`,

@@ -70,8 +70,7 @@ export const spfTexts = {
   'spf.policy': {
     unusable: finding<{ domain: string; why: Unusable }>({
       en: {
-        summary: (p) =>
-          `${p.domain} has no effective SPF policy (${UNUSABLE_EN[p.why]}): receivers get none/permerror`,
+        summary: (p) => `${p.domain} has no effective SPF policy (${UNUSABLE_EN[p.why]}): receivers get none/permerror`,
         fix: () => 'Fix spf.record first; then end the record with -all.',
       },
       nl: {
@@ -96,7 +95,8 @@ export const spfTexts = {
     'weak-all': finding<{ domain: string; qualifier: '+' | '?' | null }>({
       en: {
         summary: (p) => {
-          const what = p.qualifier === null ? 'ends without an all mechanism (default neutral)' : `ends in ${p.qualifier}all`;
+          const what =
+            p.qualifier === null ? 'ends without an all mechanism (default neutral)' : `ends in ${p.qualifier}all`;
           const effect =
             p.qualifier === '+'
               ? 'every host on the Internet passes SPF'

@@ -150,12 +150,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (!parsed.ok) {
     return [
       record.finding,
-      policyFinding(
-        domain,
-        'fail',
-        say('mtasts.policy', 'unparsable', { detail: parsed.reason }),
-        evidence,
-      ),
+      policyFinding(domain, 'fail', say('mtasts.policy', 'unparsable', { detail: parsed.reason }), evidence),
     ];
   }
   return [record.finding, await judgePolicy(context, domain, parsed.policy, evidence)];

@@ -41,7 +41,13 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
 }
 
 function dnsErrorFinding(check: string, subject: string, message: string): Finding {
-  return { check, subject, status: 'error', ...say('spf', 'dns-error', { error: message }), evidence: { error: message } };
+  return {
+    check,
+    subject,
+    status: 'error',
+    ...say('spf', 'dns-error', { error: message }),
+    evidence: { error: message },
+  };
 }
 
 export const spfMonitor: Monitor = { name: 'spf', run };
