@@ -1,4 +1,5 @@
 /** Every catalog section, merged: keys are check ids, areas (`spf`) or `*` for reasons any check may use. */
+import { daneTexts } from './dane.ts';
 import { dkimTexts } from './dkim.ts';
 import { dmarcTexts } from './dmarc.ts';
 import { mtaStsTexts } from './mta-sts.ts';
@@ -15,6 +16,7 @@ export const CATALOG = {
   ...dmarcTexts,
   ...dkimTexts,
   ...starttlsTexts,
+  ...daneTexts,
   ...mtaStsTexts,
   ...tlsRptTexts,
 };
