@@ -2,6 +2,7 @@
 import { daneTexts } from './dane.ts';
 import { dkimTexts } from './dkim.ts';
 import { dmarcTexts } from './dmarc.ts';
+import { dnssecTexts } from './dnssec.ts';
 import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
 import { sharedTexts } from './shared.ts';
@@ -15,6 +16,7 @@ export const CATALOG = {
   ...spfTexts,
   ...dmarcTexts,
   ...dkimTexts,
+  ...dnssecTexts,
   ...starttlsTexts,
   ...daneTexts,
   ...mtaStsTexts,
