@@ -18,7 +18,10 @@ export function zoneVerdict(
   zone: string,
   problems: ZoneProblem[],
   evidence: Evidence,
-  texts: { ok: Said<string, Record<string, unknown>>; problems: (parts: Part[]) => Said<string, Record<string, unknown>> },
+  texts: {
+    ok: Said<string, Record<string, unknown>>;
+    problems: (parts: Part[]) => Said<string, Record<string, unknown>>;
+  },
 ): Finding {
   if (problems.length === 0) return { check, subject: zone, status: 'ok', ...texts.ok, evidence };
   return {
