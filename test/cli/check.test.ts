@@ -100,12 +100,22 @@ describe('mailwarden check: mx.records through the real lab resolver', () => {
   });
 
   it('prints a readable table per domain without --json', async () => {
-    const result = await runCli(['check', 'mx-noaddr.test', '--resolver', labResolver(), '--checks', 'mx']);
-    expect(result.stdout).toMatch(/^mx-noaddr\.test {2}\[FAIL\]/);
+    const result = await runCli([
+      'check',
+      'mx-noaddr.test',
+      '--resolver',
+      labResolver(),
+      '--checks',
+      'mx',
+      '--lang',
+      'en',
+    ]);
+    expect(result.stdout).toMatch(/^mx-noaddr\.test {2}\[FAIL\] {2}2 fail\n/);
     expect(result.stdout).toMatch(
-      /FAIL {2}mx\.records {2}mx1\.mx-noaddr\.test +MX target mx1\.mx-noaddr\.test has no A/,
+      /FAIL {3}mx\.records +mx1\.mx-noaddr\.test\n +MX target mx1\.mx-noaddr\.test has no A/,
     );
     expect(result.stdout).toMatch(/fix: Publish A\/AAAA records/);
+    for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 });
 
