@@ -225,7 +225,11 @@ export function createConfigSchema(environment: SchemaEnvironment) {
         })
         .prefault({}),
       log: z
-        .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+        .strictObject({
+          level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+          /** auto: readable lines on a terminal, JSON lines otherwise. */
+          format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+        })
         .prefault({}),
       /** Optional HTTP listener (/metrics, /healthz, /api): off unless `listen` is set. */
       http: z.strictObject({ listen: listenAddress.optional() }).prefault({}),
