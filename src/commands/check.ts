@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkDomains, normaliseDomain } from '../check/check-domain.ts';
+import { checkDomains } from '../check/check-domain.ts';
+import { parseDomainName } from '../config/domain-name.ts';
 import { parseTrustAnchors } from '../dns/dnssec/trust-anchors.ts';
 import { createResolver, parseServerAddress } from '../dns/resolver.ts';
 import { checkDnssecSupport, type ResolverProblem } from '../dns/resolver-health.ts';
@@ -166,7 +167,10 @@ async function check(argv: string[]): Promise<number> {
   const minStatus = minStatusFlag(values['min-status']);
   await checkOptionFiles(values['trust-anchor'], values['ca-file']);
   const fromFile = values['domains-file'] ? await readDomainsFile(values['domains-file']) : [];
-  const domains = [...positionals, ...fromFile].map(normaliseDomain).filter((d) => d !== '');
+  const parsed = [...positionals, ...fromFile].filter((d) => d.trim() !== '').map(parseDomainName);
+  const refused = parsed.flatMap((result) => (result.ok ? [] : [result.problem]));
+  if (refused.length > 0) throw new UsageError(refused.join('\n'));
+  const domains = parsed.flatMap((result) => (result.ok ? [result.name] : []));
   if (domains.length === 0) throw new UsageError('name at least one domain');
 
   let monitors = MONITORS;

@@ -127,6 +127,10 @@ describe('mailwarden check: bad options', () => {
     [['--ca-file', fileURLToPath(import.meta.url)], /--ca-file .*: no PEM certificate/],
     [['--domains-file', '/nonexistent/domains.txt'], /--domains-file \/nonexistent\/domains\.txt: cannot read it/],
     [['--concurrency', 'many'], /--concurrency expects a positive whole number, got "many"/],
+    [['https://example.nl/contact'], /is a URL, not a domain name; did you mean example\.nl\?/],
+    [['example..nl'], /"example\.\.nl" has an empty label/],
+    [['--min-status', 'bad'], /--min-status expects one of ok, info, warn, fail, got "bad"/],
+    [['--lang', 'fr'], /--lang: unknown language "fr"; known: en, nl/],
   ])('refuses %j with one clear error before any query (exit 3)', async (args, message) => {
     const result = await runCli(['check', 'mx-good.test', '--resolver', '127.53.9.9', ...args]);
     expect(result.code).toBe(3);
