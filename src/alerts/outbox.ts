@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Language } from '../i18n/types.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Notice, OutboxEntry } from '../state/types.ts';
 import { type Channel, scrub } from './channel.ts';
@@ -50,6 +51,7 @@ export class Outbox {
   #draining = false;
   #retry: RetryPolicy;
   readonly #onDelivery: ((event: DeliveryEvent) => void) | undefined;
+  #routeLanguages: ReadonlyMap<string, Language> = new Map();
 
   constructor(
     store: StateStore,
@@ -66,6 +68,11 @@ export class Outbox {
 
   setChannels(channels: Map<string, Channel>): void {
     this.#channels = channels;
+  }
+
+  /** The `language` of each route that sets one; it wins over the channel's own. */
+  setRouteLanguages(languages: ReadonlyMap<string, Language>): void {
+    this.#routeLanguages = languages;
   }
 
   setRetry(retry: RetryPolicy): void {
@@ -123,7 +130,9 @@ export class Outbox {
       await channel.send({
         idempotencyKey: entry.id,
         route: entry.route,
-        digest: buildDigest(entry.notices),
+        digest: buildDigest(entry.notices, {
+          language: this.#routeLanguages.get(entry.route) ?? channel.language ?? 'en',
+        }),
         notices: entry.notices,
       });
       this.#store.removeOutbox(entry.id);
