@@ -146,7 +146,10 @@ export const mxTexts = {
     }),
     'targets-broken': finding<{ bad: string[]; total: number }>({
       en: { summary: (p) => `${p.bad.length} of ${p.total} MX targets have a problem: ${list(p.bad)}` },
-      nl: { summary: (p) => `${p.bad.length} van de ${p.total} MX-hosts hebben een probleem: ${list(p.bad)}` },
+      nl: {
+        summary: (p) =>
+          `${p.bad.length} van de ${p.total} MX-hosts ${p.bad.length === 1 ? 'heeft' : 'hebben'} een probleem: ${list(p.bad)}`,
+      },
     }),
   },
 };
