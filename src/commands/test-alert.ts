@@ -86,13 +86,13 @@ export async function testAlertCommand(argv: string[]): Promise<number> {
     );
     return 3;
   }
-  const channel = createChannel(name, channelConfig, createLogger(config.log.level, process.stderr));
+  const channel = createChannel(name, channelConfig, createLogger(config.log.level, process.stderr, config.log.format));
   const notices = sampleNotices(new Date());
   try {
     await channel.send({
       idempotencyKey: outboxId('test-alert', name, notices),
       route: 'test-alert',
-      digest: buildDigest(notices),
+      digest: buildDigest(notices, { language: channel.language ?? 'en' }),
       notices,
     });
   } catch (error) {
