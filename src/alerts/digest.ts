@@ -1,3 +1,5 @@
+import { render } from '../i18n/render.ts';
+import type { Language } from '../i18n/types.ts';
 import type { Evidence, Finding } from '../model.ts';
 import type { Notice } from '../state/types.ts';
 import { truncate } from './escape.ts';
@@ -62,11 +64,14 @@ const ORDER: Notice['type'][] = [
 export interface DigestOptions {
   /** Items listed per group before "and N more". */
   maxItemsPerGroup?: number;
+  /** Language of the findings' summaries and fixes (default English). */
+  language?: Language;
 }
 
 /** Groups notices so 5,000 domains broken by one shared MX host become one group, not 5,000 lines. */
 export function buildDigest(notices: readonly Notice[], options: DigestOptions = {}): Digest {
   const maxItems = options.maxItemsPerGroup ?? 10;
+  const language = options.language ?? 'en';
   const groups = new Map<string, { heading: string; type: Notice['type']; items: DigestItem[] }>();
   for (const notice of notices) {
     const change = notice.change;
@@ -94,13 +99,13 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
       transition,
       evidence: shown ? flattenEvidence(shown.evidence) : [],
     };
-    if (before) item.before = before.summary;
-    if (after) item.after = after.summary;
+    if (before) item.before = render(before, language).summary;
+    if (after) item.after = render(after, language).summary;
     if (change?.record) {
       item.before = change.record.before ?? '(not published)';
       item.after = change.record.after === '' ? '(not published)' : change.record.after;
     }
-    const fix = fixOf(notice.type, after ?? before);
+    const fix = fixOf(notice.type, after ?? before, language);
     if (fix) item.fix = fix;
     if (after?.expiresAt) item.expiresAt = after.expiresAt;
     if (notice.detail) item.detail = notice.detail;
@@ -130,11 +135,11 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
   };
 }
 
-function fixOf(type: Notice['type'], finding: Finding | undefined): string | undefined {
+function fixOf(type: Notice['type'], finding: Finding | undefined, language: Language): string | undefined {
   if (type === 'recovery' || type === 'gone' || type === 'resolver-up') return undefined;
   if (type === 'resolver-down')
     return 'Check the configured resolver (dns.resolvers) and the network; per-domain alerts resume when it answers.';
-  return finding?.fix;
+  return finding ? render(finding, language).fix : undefined;
 }
 
 /** `key: value` lines from evidence, each bounded: a 4 kB TXT record must not flood a message. */
