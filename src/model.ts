@@ -37,16 +37,23 @@ export function worstStatus(statuses: Iterable<Status>): Status {
 /** JSON-safe evidence: the records, counts and certificate facts that justify a verdict. */
 export type Evidence = Record<string, unknown>;
 
+/** Plain JSON values from which a finding's texts are rendered in any language (see src/i18n/). */
+export type FindingParams = Record<string, unknown>;
+
 export interface Finding {
   /** Stable id `<area>.<aspect>`, e.g. `mx.records`. Part of the user interface: never rename casually. */
   check: string;
   /** What the verdict is about: the domain, an MX host, `mx1.example.nl/192.0.2.10`, a DKIM selector. */
   subject: string;
   status: Status;
-  /** One human line. */
+  /** Stable code per check (e.g. `policy-none` of `dmarc.policy`): with `params`, the source of every text. */
+  reason?: string;
+  /** The values the texts of `reason` are rendered from; plain JSON. */
+  params?: FindingParams;
+  /** One human line, in English (rendered from `reason` and `params` when the finding was made). */
   summary: string;
   evidence: Evidence;
-  /** How to fix it, when the status is not ok. */
+  /** How to fix it, when the status is not ok; in English like `summary`. */
   fix?: string;
   /** ISO 8601: when an `ok` stops being ok with no change (certificate notAfter, earliest RRSIG expiration). */
   expiresAt?: string;

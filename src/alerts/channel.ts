@@ -1,3 +1,4 @@
+import type { Language } from '../i18n/types.ts';
 import type { Notice } from '../state/types.ts';
 import type { Digest } from './digest.ts';
 
@@ -13,6 +14,8 @@ export interface Delivery {
 export interface Channel {
   readonly name: string;
   readonly type: string;
+  /** Language of the findings' texts in its messages (the channel's `language`; a route's overrides it). */
+  readonly language?: Language;
   send(delivery: Delivery): Promise<void>;
   /** Secret strings this channel holds, so error messages can be scrubbed before they are logged or stored. */
   secrets(): string[];

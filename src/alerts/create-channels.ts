@@ -18,6 +18,11 @@ export function createChannel(
   logger: Logger,
   options: ChannelOptions = {},
 ): Channel {
+  const channel = mediumOf(name, config, logger, options);
+  return config.language ? Object.assign(channel, { language: config.language }) : channel;
+}
+
+function mediumOf(name: string, config: ChannelConfig, logger: Logger, options: ChannelOptions): Channel {
   switch (config.type) {
     case 'slack':
       return new SlackChannel(name, config.url, config.timeout);

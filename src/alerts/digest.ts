@@ -1,3 +1,5 @@
+import { render } from '../i18n/render.ts';
+import type { Language } from '../i18n/types.ts';
 import type { Evidence, Finding } from '../model.ts';
 import type { Notice } from '../state/types.ts';
 import { truncate } from './escape.ts';
@@ -73,6 +75,8 @@ const ORDER: Notice['type'][] = [
 export interface DigestOptions {
   /** Items listed per group before "and N more". */
   maxItemsPerGroup?: number;
+  /** Language of the findings' summaries and fixes (default English). */
+  language?: Language;
 }
 
 interface GroupDraft {
@@ -85,7 +89,7 @@ interface GroupDraft {
   items: DigestItem[];
 }
 
-function itemOf(notice: Notice): DigestItem {
+function itemOf(notice: Notice, language: Language): DigestItem {
   const record = notice.change?.record;
   if (notice.change && record) {
     const item: DigestItem = {
@@ -111,9 +115,9 @@ function itemOf(notice: Notice): DigestItem {
     transition: transitionText(notice),
     evidence: shown ? flattenEvidence(shown.evidence) : [],
   };
-  if (before) item.before = before.summary;
-  if (after) item.after = after.summary;
-  const fix = fixOf(notice.type, after ?? before);
+  if (before) item.before = render(before, language).summary;
+  if (after) item.after = render(after, language).summary;
+  const fix = fixOf(notice.type, after ?? before, language);
   if (fix) item.fix = fix;
   if (after?.expiresAt) item.expiresAt = after.expiresAt;
   if (notice.detail) item.detail = notice.detail;
@@ -136,6 +140,7 @@ function transitionText(notice: Notice): string {
  */
 export function buildDigest(notices: readonly Notice[], options: DigestOptions = {}): Digest {
   const maxItems = options.maxItemsPerGroup ?? 10;
+  const language = options.language ?? 'en';
   const drafts: GroupDraft[] = [];
   const { groups: causes, rest } = groupByRootCause(notices);
   for (const cause of causes) {
@@ -147,13 +152,13 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
       cause: cause.cause.label,
       domains: cause.domains,
       // One example explains them all; the domains are listed, not their identical findings repeated.
-      items: [itemOf(cause.notices[0]!)],
+      items: [itemOf(cause.notices[0]!, language)],
     });
   }
   const byKey = new Map<string, GroupDraft>();
   for (const notice of rest) {
     const change = notice.change;
-    const item = itemOf(notice);
+    const item = itemOf(notice, language);
     // A record change names its record in the item, not in the heading: one group per kind of record.
     const hostLevel = change !== undefined && !change.record && change.subject !== change.domain;
     const what = change?.check ?? 'resolver';
@@ -209,11 +214,11 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
   };
 }
 
-function fixOf(type: Notice['type'], finding: Finding | undefined): string | undefined {
+function fixOf(type: Notice['type'], finding: Finding | undefined, language: Language): string | undefined {
   if (type === 'recovery' || type === 'gone' || type === 'resolver-up' || type === 'changed') return undefined;
   if (type === 'resolver-down')
     return 'Check the configured resolver (dns.resolvers) and the network; per-domain alerts resume when it answers.';
-  return finding?.fix;
+  return finding ? render(finding, language).fix : undefined;
 }
 
 /**

@@ -3,21 +3,24 @@ import cron from 'node-cron';
 import { formatDuration } from '../config/duration.ts';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
-import { createLogger } from '../daemon/logger.ts';
+import { createLogger, LOG_FORMATS, type LogFormat } from '../daemon/logger.ts';
 import { HttpConfigError } from '../http/auth.ts';
 import { DaemonMetrics } from '../http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../http/server.ts';
 import type { StateStore } from '../state/store.ts';
 import { openConfiguredStore, StoreOpenProblem } from './open-store.ts';
 
-const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL]
+const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL] [--log-format auto|json|pretty]
 
   --config FILE       configuration (default: config.yaml)
   --log-level LEVEL   trace, debug, info, warn, error (default: the config's log.level)
+  --log-format FORMAT auto (readable on a terminal, JSON lines otherwise), json or pretty (default: log.format)
 
 Signals: SIGHUP reloads the configuration (a bad one is refused, the old one keeps running);
 SIGTERM/SIGINT stop taking work, let the running batch finish, save state and exit (a second signal exits at once).
 `;
+
+const isLogFormat = (value: string): value is LogFormat => (LOG_FORMATS as readonly string[]).includes(value);
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -25,6 +28,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', default: 'config.yaml' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -42,7 +46,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(values['log-level'] ?? config.log.level);
+  const format = values['log-format'] ?? config.log.format;
+  if (!isLogFormat(format)) {
+    process.stderr.write(`mailwarden run: --log-format expects ${LOG_FORMATS.join(', ')}, got "${format}"\n`);
+    return 3;
+  }
+  const logger = createLogger(values['log-level'] ?? config.log.level, process.stdout, format);
   for (const warning of config.warnings) logger.warn(warning);
   let store: StateStore;
   try {

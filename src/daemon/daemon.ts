@@ -188,6 +188,7 @@ export class Daemon {
         onDelivery: (event) => this.#observer?.delivery?.(event),
       });
     }
+    this.#outbox.setRouteLanguages(new Map(config.routes.flatMap((r) => (r.language ? [[r.name, r.language]] : []))));
   }
 
   /**
