@@ -1,27 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { SilenceConfig } from '../config/schema.ts';
-import type { Notice } from '../state/types.ts';
+import type { Notice, Silence } from '../state/types.ts';
 
-/**
- * A silence or maintenance window: matching notices are recorded (history, open alerts) but not sent. The same shape
- * as the store's `Silence` (src/state/types.ts once the SQLite/PostgreSQL store lands), kept here so the matcher
- * does not wait for it.
- */
-export interface Silence {
-  id: string;
-  /** Any of these match; an empty or absent list does not restrict. `*.example.nl` matches subdomains. */
-  domains?: string[];
-  tags?: string[];
-  /** `dane` matches every dane.* check. */
-  checks?: string[];
-  /** ISO 8601. */
-  startsAt: string;
-  endsAt: string;
-  comment: string;
-  createdBy: string;
-  /** `config` silences are replaced at each (re)load; `cli`/`api` ones stay until they end or are removed. */
-  source: 'config' | 'cli' | 'api';
-}
+/** A silence or maintenance window (the store keeps them): matching notices are recorded, not sent. */
+export type { Silence };
 
 /** What a silence is matched against: a notice's domain, check and tags. */
 export interface SilenceTarget {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Silence } from '../alerts/silences.ts';
+import { isInForce, type Silence, silencesFromConfig } from '../alerts/silences.ts';
 import { formatDuration, parseDuration } from '../config/duration.ts';
+import { loadConfigOrReport } from './load-config.ts';
+import { withConfiguredStore } from './open-store.ts';
 
 const HELP = `usage: mailwarden silence add (--domain D | --tag T | --check C)... (--for DURATION | --until TIME)
                          --comment TEXT [--starts TIME] [--by NAME] [--config FILE]
@@ -132,6 +134,8 @@ export async function runSilence(
   store: SilenceStore,
   write: (text: string) => void,
   now: Date,
+  /** The configuration's silences (listed beside the stored ones; removed only by editing the file). */
+  fromConfig: readonly Silence[] = [],
 ): Promise<number> {
   switch (request.action) {
     case 'help':
@@ -142,14 +146,19 @@ export async function runSilence(
       write(`${formatSilence(request.silence, now)}\n`);
       return 0;
     case 'list': {
-      const silences = await store.listSilences(request.all ? undefined : now.toISOString());
+      const stored = await store.listSilences(request.all ? undefined : now.toISOString());
+      const ids = new Set(stored.map((silence) => silence.id));
+      const configured = fromConfig.filter(
+        (silence) => !ids.has(silence.id) && (request.all || isInForce(silence, now)),
+      );
+      const silences = [...configured, ...stored];
       if (request.json) write(`${JSON.stringify({ silences }, null, 2)}\n`);
       else if (silences.length === 0) write('no silences in force\n');
       else for (const silence of silences) write(`${formatSilence(silence, now)}\n`);
       return 0;
     }
     case 'remove': {
-      const silences = await store.listSilences();
+      const silences = [...fromConfig, ...(await store.listSilences())];
       const found = silences.find((silence) => silence.id === request.id);
       if (found?.source === 'config') {
         write(`${request.id} comes from the configuration file: remove it there (silences:)\n`);
@@ -165,14 +174,8 @@ export async function runSilence(
   }
 }
 
-/**
- * `mailwarden silence …`. The store is opened by `openStore` (the daemon's SQLite/PostgreSQL store, from the
- * configuration's state settings).
- */
-export async function silenceCommand(
-  argv: string[],
-  openStore: (configFile: string) => Promise<SilenceStore & { close(): Promise<void> }>,
-): Promise<number> {
+/** `mailwarden silence …`: parses, then works on the configured database (as `mailwarden outbox` does). */
+export async function silenceCommand(argv: string[]): Promise<number> {
   const now = new Date();
   let request: ReturnType<typeof parseSilenceArgs>;
   try {
@@ -182,11 +185,13 @@ export async function silenceCommand(
     process.stderr.write(`mailwarden ${error.message}\n\n${HELP}`);
     return 3;
   }
-  if (request.action === 'help') return runSilence(request, undefined as never, (t) => process.stdout.write(t), now);
-  const store = await openStore(request.config);
-  try {
-    return await runSilence(request, store, (text) => process.stdout.write(text), now);
-  } finally {
-    await store.close();
+  const write = (text: string) => process.stdout.write(text);
+  if (request.action === 'help') {
+    write(HELP);
+    return 0;
   }
+  const config = loadConfigOrReport(request.config);
+  if (!config) return 3;
+  const fromConfig = silencesFromConfig(config.silences, now);
+  return withConfiguredStore(config, (store) => runSilence(request, store, write, now, fromConfig));
 }

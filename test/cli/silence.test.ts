@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Silence } from '../../src/alerts/silences.ts';
 import { parseSilenceArgs, runSilence, type SilenceStore, SilenceUsageError } from '../../src/commands/silence.ts';
+import { runCli } from '../support/cli.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
 
@@ -126,4 +130,61 @@ describe('mailwarden silence', () => {
     expect(refused.out).toContain('configuration file');
     expect(store.silences).toHaveLength(1);
   });
+});
+
+describe('mailwarden silence, as a user runs it, on a SQLite database', () => {
+  it('adds, lists (with the configuration’s silences), refuses to remove a configured one, removes its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mw-silence-'));
+    try {
+      const file = join(dir, 'config.yaml');
+      await writeFile(
+        file,
+        [
+          `state: { url: "sqlite:${join(dir, 'mailwarden.db')}" }`,
+          'silences:',
+          '  - id: rollover',
+          '    checks: [dane]',
+          '    endsAt: 2099-01-01T00:00:00Z',
+          '    comment: certificate rollover',
+          '',
+        ].join('\n'),
+      );
+      const added = await runCli([
+        'silence',
+        'add',
+        '--config',
+        file,
+        '--domain',
+        'shop.example',
+        '--for',
+        '2h',
+        '--comment',
+        'MX move',
+        '--by',
+        'alice',
+      ]);
+      expect(added.stderr).toBe('');
+      expect(added.code).toBe(0);
+      const id = /^(s-[0-9a-f]{8}) /.exec(added.stdout)![1]!;
+      const listed = await runCli(['silence', 'list', '--json', '--config', file]);
+      const silences = JSON.parse(listed.stdout).silences as { id: string; source: string; createdBy: string }[];
+      expect(silences.map((s) => [s.id, s.source])).toEqual([
+        ['rollover', 'config'],
+        [id, 'cli'],
+      ]);
+      expect(silences[1]!.createdBy).toBe('alice');
+      const refused = await runCli(['silence', 'remove', 'rollover', '--config', file]);
+      expect(refused.code).toBe(3);
+      expect(refused.stdout).toContain('configuration file');
+      expect(await runCli(['silence', 'remove', id, '--config', file])).toMatchObject({ code: 0 });
+      const after = await runCli(['silence', 'list', '--config', file]);
+      expect(after.stdout).toContain('rollover');
+      expect(after.stdout).not.toContain(id);
+      const usage = await runCli(['silence', 'add', '--config', file, '--for', '1h', '--comment', 'x']);
+      expect(usage.code).toBe(3);
+      expect(usage.stderr).toContain('at least one --domain');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
