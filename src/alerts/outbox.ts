@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Language } from '../i18n/types.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Notice, OutboxEntry } from '../state/types.ts';
 import { type Channel, isPermanentDeliveryError, scrub } from './channel.ts';
@@ -87,6 +88,7 @@ export class Outbox {
   #sendTimeoutMs: number;
   readonly #onDelivery: ((event: DeliveryEvent) => void) | undefined;
   readonly #now: () => Date;
+  #routeLanguages: ReadonlyMap<string, Language> = new Map();
 
   constructor(store: StateStore, channels: Map<string, Channel>, logger: Logger, options: OutboxOptions = {}) {
     this.#store = store;
@@ -100,6 +102,11 @@ export class Outbox {
 
   setChannels(channels: Map<string, Channel>): void {
     this.#channels = channels;
+  }
+
+  /** The `language` of each route that sets one; it wins over the channel's own. */
+  setRouteLanguages(languages: ReadonlyMap<string, Language>): void {
+    this.#routeLanguages = languages;
   }
 
   setRetry(retry: RetryPolicy, sendTimeoutMs = this.#sendTimeoutMs): void {
@@ -136,7 +143,9 @@ export class Outbox {
         channel.send({
           idempotencyKey: entry.id,
           route: entry.route,
-          digest: buildDigest(entry.notices),
+          digest: buildDigest(entry.notices, {
+            language: this.#routeLanguages.get(entry.route) ?? channel.language ?? 'en',
+          }),
           notices: entry.notices,
         }),
         this.#sendTimeoutMs,

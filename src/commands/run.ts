@@ -6,17 +6,18 @@ import { Supervisor, WORKER_INDEX_ENV, workersRefusal } from '../cluster/supervi
 import { formatDuration } from '../config/duration.ts';
 import { type Config, ConfigError, loadConfigFile } from '../config/load.ts';
 import { Daemon } from '../daemon/daemon.ts';
-import { createLogger } from '../daemon/logger.ts';
+import { createLogger, LOG_FORMATS, type LogFormat } from '../daemon/logger.ts';
 import { HttpConfigError } from '../http/auth.ts';
 import { DaemonMetrics } from '../http/metrics.ts';
 import { type HttpSurface, startHttpSurface } from '../http/server.ts';
 import type { StateStore } from '../state/store.ts';
 import { openConfiguredStore, StoreOpenProblem } from './open-store.ts';
 
-const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL] [--workers N]
+const HELP = `usage: mailwarden run [--config FILE] [--log-level LEVEL] [--log-format auto|json|pretty] [--workers N]
 
   --config FILE       configuration (default: config.yaml)
   --log-level LEVEL   trace, debug, info, warn, error (default: the config's log.level)
+  --log-format FORMAT auto (readable on a terminal, JSON lines otherwise), json or pretty (default: log.format)
   --workers N         N worker processes on this machine, restarted if they die (default 1); needs state.url on
                       PostgreSQL. Worker i serves HTTP on the http.listen port + i. Any number of 'mailwarden run'
                       on other machines with the same configuration join the same cluster.
@@ -25,6 +26,8 @@ Signals: SIGHUP reloads the configuration (a bad one is refused, the old one kee
 SIGTERM/SIGINT stop taking work, let the running batch finish, save state and exit (a second signal exits at once).
 `;
 
+const isLogFormat = (value: string): value is LogFormat => (LOG_FORMATS as readonly string[]).includes(value);
+
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -32,6 +35,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       config: { type: 'string', default: 'config.yaml' },
       'log-level': { type: 'string' },
       workers: { type: 'string', default: '1' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,7 +53,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(values['log-level'] ?? config.log.level);
+  const format = values['log-format'] ?? config.log.format;
+  if (!isLogFormat(format)) {
+    process.stderr.write(`mailwarden run: --log-format expects ${LOG_FORMATS.join(', ')}, got "${format}"\n`);
+    return 3;
+  }
+  const logger = createLogger(values['log-level'] ?? config.log.level, process.stdout, format);
   for (const warning of config.warnings) logger.warn(warning);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) {

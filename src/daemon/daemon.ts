@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel } from '../alerts/channel.ts';
-import { createChannels } from '../alerts/create-channels.ts';
+import { channelOptionsOf, createChannels } from '../alerts/create-channels.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
 import type { DaemonCluster } from '../cluster/cluster.ts';
 import type { ClaimedBatch } from '../cluster/work-source.ts';
@@ -196,7 +196,7 @@ export class Daemon {
     this.#guard =
       this.#injected.guard ??
       createTargetGuard({ allowPrivateTargets: config.checks.allowPrivateTargets, trusted: resolvers });
-    const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger);
+    const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger, channelOptionsOf(config));
     const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
     if (this.#outbox) {
       this.#outbox.setChannels(channels);
@@ -209,6 +209,7 @@ export class Daemon {
         onDelivery: (event) => this.#observer?.delivery?.(event),
       });
     }
+    this.#outbox.setRouteLanguages(new Map(config.routes.flatMap((r) => (r.language ? [[r.name, r.language]] : []))));
   }
 
   /**

@@ -160,6 +160,9 @@ describe('configuration', () => {
   it('names the domain file and line of a bad entry', () => {
     files['bad.txt'] = 'good.example\nnot_a domain!\ngood.example ips=1.2.3\n';
     const problems = problemsOf('domainFiles: [bad.txt]\n');
-    expect(problems).toEqual(['bad.txt:2: "not_a" is not a domain name', 'bad.txt:3: "1.2.3" is not an IP address']);
+    expect(problems).toEqual([
+      'bad.txt:2: "not_a" is not a valid domain name: label "not_a" (letters, digits and inner hyphens only, at most 63)',
+      'bad.txt:3: "1.2.3" is not an IP address',
+    ]);
   });
 });
