@@ -21,12 +21,15 @@ const STATEMENTS = [
 
 export async function ensureClusterSchema(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  const ignore = () => {}; // a checked-out client's 'error' must not end the process; the query reports it
+  client.on('error', ignore);
   try {
     // Two workers starting at once must not race on CREATE (a unique violation on the catalog).
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [CLUSTER_SCHEMA]);
     for (const statement of STATEMENTS) await client.query(statement);
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [CLUSTER_SCHEMA]).catch(() => {});
+    client.off('error', ignore);
     client.release();
   }
 }

@@ -91,6 +91,10 @@ export class ClusterWorkSource implements WorkSource {
   /** Completes the batch's jobs and inserts the next ones in one transaction: a domain is never left unscheduled. */
   async #completeAndReschedule(batch: ClusterBatch, next: JobInsert[]): Promise<void> {
     const client = await this.#engine.pool.connect();
+    // A server that goes away while the client is checked out but between queries emits 'error' on the client, which
+    // would end the process without a listener; the failed query is what reports it.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
@@ -103,6 +107,7 @@ export class ClusterWorkSource implements WorkSource {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   }

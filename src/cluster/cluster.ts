@@ -105,6 +105,8 @@ export function clusterTimings(heartbeatMs: number): Partial<ClusterTimings> {
 
 async function withAdvisoryLock<T>(engine: ClusterEngine, name: string, work: () => Promise<T>): Promise<T> {
   const client = await engine.pool.connect();
+  const ignore = () => {}; // see ClusterWorkSource: a checked-out client's 'error' must not end the process
+  client.on('error', ignore);
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`mailwarden:${name}`]);
     try {
@@ -113,6 +115,7 @@ async function withAdvisoryLock<T>(engine: ClusterEngine, name: string, work: ()
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`mailwarden:${name}`]).catch(() => {});
     }
   } finally {
+    client.off('error', ignore);
     client.release();
   }
 }
