@@ -18,7 +18,16 @@ import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { createTestDatabase } from '../test/lab/postgres.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
-import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import {
+  BENCH_MX_ADDRESSES,
+  BENCH_ZONE,
+  benchDomain,
+  benchZoneText,
+  FLEET_ZONE,
+  fleetDomain,
+  fleetZoneText,
+  LAB_POSTFIX_GOOD,
+} from './generate-zone.ts';
 import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
@@ -128,10 +137,10 @@ async function main(): Promise<void> {
   await acquireLab(log, { persistent: false });
   try {
     const zoneStarted = performance.now();
-    const zoneSize = Math.max(count, values['skip-daemon'] ? 0 : daemonCount);
-    await replaceZone(BENCH_ZONE, benchZoneText(zoneSize));
+    await replaceZone(BENCH_ZONE, benchZoneText(count));
+    if (!values['skip-daemon']) await replaceZone(FLEET_ZONE, fleetZoneText());
     log(
-      `bench zone with ${zoneSize} domains signed and loaded in ${((performance.now() - zoneStarted) / 1000).toFixed(1)} s`,
+      `bench zone with ${count} domains signed and loaded in ${((performance.now() - zoneStarted) / 1000).toFixed(1)} s`,
     );
     const domains = Array.from({ length: count }, (_, index) => benchDomain(index + 1));
     console.log(`mailwarden bench: ${count} domains, concurrency ${concurrency}, Node ${process.version}`);
@@ -152,7 +161,7 @@ async function main(): Promise<void> {
       printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
       if (!values['skip-daemon']) {
-        const daemonDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
+        const daemonDomains = Array.from({ length: daemonCount }, (_, index) => fleetDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
       }
       if (!values['skip-store'])
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await restoreZone(BENCH_ZONE).catch((error: unknown) => log(`could not remove the bench zone: ${String(error)}`));
+    await restoreZone(FLEET_ZONE).catch((error: unknown) => log(`could not remove the fleet zone: ${String(error)}`));
     await releaseLab(log, { stop: true });
   }
 }
