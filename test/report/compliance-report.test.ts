@@ -111,7 +111,8 @@ describe('report formats', () => {
           kind: 'record-changed',
           check: 'spf.record',
           subject: 'good.example',
-          after: { status: 'ok', summary: '<img src=x onerror=alert(1)>', evidence: {} },
+          recordBefore: 'v=spf1 mx -all',
+          recordAfter: 'v=spf1 <img src=x onerror=alert(1)> -all',
         },
       ],
       standards: [],
@@ -121,7 +122,7 @@ describe('report formats', () => {
     const report = await buildComplianceReport(store, { from: days(30), to: NOW.toISOString() }, NOW);
     const text = reportHtml(report);
     expect(text).not.toContain('<img src=x');
-    expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(text).toContain('was: v=spf1 mx -all; now: v=spf1 &lt;img src=x onerror=alert(1)&gt; -all');
     expect(text.indexOf('<h2>Summary</h2>')).toBeLessThan(text.indexOf('<h2>Per domain</h2>'));
     expect(text).not.toMatch(/<script/i);
     expect(reportCsv(report)).toContain('"good.example","","spf",100');
