@@ -259,3 +259,77 @@ describe('links for alerts', () => {
     expect(await response.text()).toContain('id="spf"');
   });
 });
+
+describe('dashboard pages', () => {
+  it('escapes hostile text from DNS in findings, evidence and history', async () => {
+    const hostile = '<script>alert(1)</script>';
+    const state = (await h.store.loadDomains(['good.example'])).get('good.example')!;
+    const key = 'spf.policy|good.example';
+    state.findings[key] = {
+      errorCount: 0,
+      confirmed: {
+        check: 'spf.policy',
+        subject: 'good.example',
+        status: 'fail',
+        summary: `SPF says ${hostile}`,
+        evidence: { record: `v=spf1 ${hostile} -all` },
+        fix: `Remove ${hostile}`,
+      },
+    };
+    await h.store.commitBatch({
+      domains: [state],
+      history: [
+        {
+          at: NOW.toISOString(),
+          domain: 'good.example',
+          kind: 'record-changed',
+          check: 'record.spf',
+          subject: 'good.example',
+          recordAfter: `v=spf1 ${hostile} -all`,
+        },
+      ],
+      standards: [],
+      records: [
+        { domain: 'good.example', kind: 'spf', subject: 'good.example', value: hostile, at: NOW.toISOString() },
+      ],
+      outbox: [],
+    });
+    const response = await h.get('/domains/good.example');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const text = await response.text();
+    expect(text).not.toContain('<script>');
+    expect(text).toContain('SPF says &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(text).toContain('Remove &lt;script&gt;');
+    expect(text).toContain('&quot;v=spf1 &lt;script&gt;alert(1)&lt;/script&gt; -all&quot;');
+  });
+
+  it('answers an unknown domain with 404, a bad filter with 400, and serves a PDF report', async () => {
+    const missing = await h.get('/domains/unknown.example');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('unknown.example is not a configured domain');
+    expect((await h.get('/?status=green')).status).toBe(400);
+    const badReport = await h.get('/reports/download?from=2026-01-01&to=2025-01-01&format=csv');
+    expect(badReport.status).toBe(400);
+    expect(await badReport.text()).toContain('--to must be after --from');
+    const pdf = await h.get('/reports/download?from=2026-06-01&to=2026-07-01&format=pdf');
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toBe(
+      'attachment; filename="mailwarden-report-2026-06-01_2026-07-01.pdf"',
+    );
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  }, 60_000);
+
+  it('is not served unless http.dashboard is on', async () => {
+    await h.close();
+    h = await startHarness({ dashboard: false });
+    expect((await h.get('/')).status).toBe(404);
+    expect((await h.get('/domains/good.example')).status).toBe(404);
+    expect((await h.get('/api/domains')).status).toBe(200);
+  });
+});
