@@ -28,8 +28,21 @@ export function migrations(kind: StoreKind): MigrationProvider {
           .addColumn('state', 'text')
           .execute();
         await db.schema.createIndex('domains_due').on('domains').columns(['retired_at', 'next_due_at']).execute();
-        await db.schema.createIndex('domains_status').on('domains').columns(['status_rank', 'name']).execute();
-        await db.schema.createIndex('domains_checked').on('domains').columns(['last_checked_at', 'name']).execute();
+        await db.schema
+          .createIndex('domains_status')
+          .on('domains')
+          .columns(['retired_at', 'status_rank', 'name'])
+          .execute();
+        await db.schema
+          .createIndex('domains_checked')
+          .on('domains')
+          .columns(['retired_at', 'last_checked_at', 'name'])
+          .execute();
+        await db.schema
+          .createIndex('domains_alerts')
+          .on('domains')
+          .columns(['retired_at', 'open_alerts', 'name'])
+          .execute();
 
         await db.schema
           .createTable('domain_tags')
@@ -103,7 +116,8 @@ export function migrations(kind: StoreKind): MigrationProvider {
           .on('record_versions')
           .columns(['domain', 'kind', 'subject', 'superseded_at'])
           .execute();
-        await db.schema.createIndex('record_versions_age').on('record_versions').columns(['superseded_at']).execute();
+        // No index on superseded_at alone: SQLite would pick it for "the newest versions of these domains" (all current
+        // versions share the sentinel) and scan them all; compaction (daily) reads the table instead.
 
         await db.schema
           .createTable('outbox')

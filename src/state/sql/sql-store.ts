@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Status } from '../../model.ts';
 import {
@@ -548,15 +548,14 @@ export abstract class SqlStateStore implements StateStore {
         );
       const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
       const direction = query.descending ? 'desc' : 'asc';
-      const sortKey: Expression<unknown> = {
-        domain: sql`name`,
-        status: sql`status_rank`,
-        lastChecked: sql`coalesce(last_checked_at, -1)`,
-        openAlerts: sql`open_alerts`,
-      }[query.sort ?? 'domain'];
+      const sortKey = (
+        { domain: 'name', status: 'status_rank', lastChecked: 'last_checked_at', openAlerts: 'open_alerts' } as const
+      )[query.sort ?? 'domain'];
+      // Never-checked domains sort as the oldest (NULLs first ascending, last descending: SQLite's own order, which
+      // lets it read the (retired_at, key, name) indexes in order).
       const rows = await filtered
         .select(['name', 'tags', 'worst_status', 'open_alerts', 'last_checked_at', 'next_due_at'])
-        .orderBy(sortKey, direction)
+        .orderBy(sortKey, (ob) => (query.descending ? ob.desc().nullsLast() : ob.asc().nullsFirst()))
         .orderBy('name', direction)
         .limit(query.limit)
         .offset(query.offset)

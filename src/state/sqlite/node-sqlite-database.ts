@@ -10,7 +10,13 @@ export function kyselySqliteDatabase(db: DatabaseSync, cacheSize = 256): SqliteD
   return {
     close: () => {
       cache.clear();
-      if (db.isOpen) db.close();
+      if (!db.isOpen) return;
+      try {
+        db.exec('PRAGMA optimize'); // planner statistics for the next start, as SQLite advises at close
+      } catch {
+        // a read-only or full database: closing matters more than statistics
+      }
+      db.close();
     },
     prepare(sql: string): SqliteStatement {
       if (/^\s*rollback\s*$/i.test(sql)) return rollback(db);

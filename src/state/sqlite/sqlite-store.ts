@@ -61,6 +61,8 @@ export class SqliteStateStore extends SqlStateStore {
       // commits back (SQLite's documented trade-off), and the outbox's at-least-once delivery covers that.
       native.exec('PRAGMA synchronous = NORMAL');
       native.prepare('SELECT count(*) FROM sqlite_master').get();
+      // Fresh planner statistics where they are missing or stale (cheap; SQLite's advice for long-lived connections).
+      native.exec('PRAGMA optimize = 0x10002');
     } catch (error) {
       native.close();
       throw this.classify(error, 'open') ?? error;
