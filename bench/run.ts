@@ -155,10 +155,10 @@ async function main(): Promise<void> {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
       }
-      if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
       if (!values['skip-store'])
         for (const result of await benchStores({ domains: Number(values['store-domains']), log }))
           console.log(describeStoreBench(result));
+      if (!values['skip-dashboard']) await (await import('./dashboard.ts')).benchDashboard();
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
     }

@@ -27,7 +27,7 @@ describe('npm start (the example configuration)', () => {
         const started = await waitFor('the start line', () => daemon.lines('mailwarden started')[0]);
         expect(started).toMatchObject({
           domains: 2,
-          state: join(dir, 'state'),
+          state: `sqlite ${join(dir, 'state', 'mailwarden.db')}`,
           interval: '1h',
           firstChecksWithin: '1m',
           channels: ['console'],
