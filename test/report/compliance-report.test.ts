@@ -150,3 +150,14 @@ describe('report formats', () => {
     );
   });
 });
+
+describe('standards', () => {
+  it('counts a record change under the standard the record serves', async () => {
+    const { standardOf } = await import('../../src/report/standards.ts');
+    expect(standardOf('dmarc.policy')).toBe('dmarc');
+    expect(standardOf('record.dmarc')).toBe('dmarc');
+    expect(standardOf('record.tlsa')).toBe('dane');
+    expect(standardOf('record.mtasts')).toBe('mtasts');
+    expect(standardOf('resolver')).toBe('resolver');
+  });
+});
