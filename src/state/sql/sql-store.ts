@@ -193,13 +193,13 @@ export abstract class SqlStateStore implements StateStore {
       const states = new Map<string, DomainState>();
       for (const part of chunks([...new Set(names)], IN_CHUNK)) {
         const rows = await this.db
-          .selectFrom('domains')
-          .select(['name', 'state', 'in_flight_since'])
-          .where('name', 'in', part)
-          .where('state', 'is not', null)
+          .selectFrom('domain_states')
+          .innerJoin('domains', 'domains.name', 'domain_states.name')
+          .select(['domain_states.name', 'domain_states.state', 'domains.in_flight_since'])
+          .where('domain_states.name', 'in', part)
           .execute();
         for (const row of rows) {
-          const state = JSON.parse(row.state as string) as DomainState;
+          const state = JSON.parse(row.state) as DomainState;
           if (row.in_flight_since !== null) state.inFlightSince = toIso(row.in_flight_since);
           states.set(row.name, state);
         }
