@@ -5,7 +5,9 @@ import { judgeHealth } from '../../src/http/health.ts';
 import { domainUrl } from '../../src/http/links.ts';
 import { DaemonMetrics } from '../../src/http/metrics.ts';
 import { startHttpSurface } from '../../src/http/server.ts';
+import { createStateStore } from '../../src/state/open-store.ts';
 import { FixtureStore } from '../support/fixture-store.ts';
+import { testDatabase } from '../support/stores.ts';
 import { type HttpHarness, NOW, startHarness } from './harness.ts';
 
 let h: HttpHarness;
@@ -20,6 +22,36 @@ afterEach(async () => {
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The overview's listing through the API: paging, tag, status, check, search and sort, done by the store. */
+async function checkListing(h: HttpHarness): Promise<void> {
+  let list = await h.json('/api/domains');
+  expect(list.status).toBe(200);
+  expect(list.body.total).toBe(5);
+  expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual([
+    'flaky.example',
+    'good.example',
+    'new.example',
+    'nodnssec.example',
+    'spf-broke.example',
+  ]);
+  list = await h.json('/api/domains?limit=2&offset=2');
+  expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['new.example', 'nodnssec.example']);
+  list = await h.json('/api/domains?tag=customer-a&status=fail');
+  expect(list.body.total).toBe(2);
+  list = await h.json('/api/domains?standard=spf&status=fail');
+  expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['spf-broke.example']);
+  list = await h.json('/api/domains?q=dnssec');
+  expect(list.body.domains).toHaveLength(1);
+  expect(list.body.domains[0]).toMatchObject({
+    domain: 'nodnssec.example',
+    status: 'fail',
+    tags: ['customer-a', 'gold'],
+    standards: { dnssec: 'fail', dane: 'warn', spf: 'ok' },
+  });
+  list = await h.json('/api/domains?sort=openAlerts&order=desc&limit=1');
+  expect(list.body.domains[0]).toMatchObject({ domain: 'spf-broke.example', openAlerts: 1 });
 }
 
 describe('/metrics', () => {
@@ -107,32 +139,7 @@ describe('/healthz', () => {
 
 describe('JSON API', () => {
   it('pages, filters and sorts the domain list on the server', async () => {
-    let list = await h.json('/api/domains');
-    expect(list.status).toBe(200);
-    expect(list.body.total).toBe(5);
-    expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual([
-      'flaky.example',
-      'good.example',
-      'new.example',
-      'nodnssec.example',
-      'spf-broke.example',
-    ]);
-    list = await h.json('/api/domains?limit=2&offset=2');
-    expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['new.example', 'nodnssec.example']);
-    list = await h.json('/api/domains?tag=customer-a&status=fail');
-    expect(list.body.total).toBe(2);
-    list = await h.json('/api/domains?standard=spf&status=fail');
-    expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['spf-broke.example']);
-    list = await h.json('/api/domains?q=dnssec');
-    expect(list.body.domains).toHaveLength(1);
-    expect(list.body.domains[0]).toMatchObject({
-      domain: 'nodnssec.example',
-      status: 'fail',
-      tags: ['customer-a', 'gold'],
-      standards: { dnssec: 'fail', dane: 'warn', spf: 'ok' },
-    });
-    list = await h.json('/api/domains?sort=openAlerts&order=desc&limit=1');
-    expect(list.body.domains[0]).toMatchObject({ domain: 'spf-broke.example', openAlerts: 1 });
+    await checkListing(h);
   });
 
   it('shows one domain’s findings and history', async () => {
@@ -331,5 +338,22 @@ describe('dashboard pages', () => {
     expect((await h.get('/')).status).toBe(404);
     expect((await h.get('/domains/good.example')).status).toBe(404);
     expect((await h.get('/api/domains')).status).toBe(200);
+  });
+});
+
+describe('on PostgreSQL', () => {
+  it('pages, filters and sorts the domain list the same way, and shows a domain page', async () => {
+    await h.close();
+    const database = await testDatabase('postgres');
+    try {
+      h = await startHarness({ store: createStateStore(database.url) });
+      await checkListing(h);
+      const page = await h.get('/domains/spf-broke.example');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('66.7 %');
+    } finally {
+      await h.close();
+      await database.remove();
+    }
   });
 });

@@ -6,20 +6,25 @@ import { reportCsv, reportHtml } from '../../src/report/render-report.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { NOW, newStore } from '../http/harness.ts';
 import { DAY, fillScenario } from '../http/scenario.ts';
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../support/stores.ts';
 
 let store: StateStore;
+let database: TestDatabase | undefined;
 const days = (n: number) => new Date(NOW.getTime() - n * DAY).toISOString();
 
-beforeEach(async () => {
-  store = newStore(NOW);
-  await store.open();
-  await fillScenario(store, NOW);
-});
-afterEach(async () => {
-  await store.close();
-});
+/** The figures come from the store's SQL (compliance, history): checked on both stores. */
+describe.each(STORE_KINDS)('compliance report on %s', (kind) => {
+  beforeEach(async () => {
+    database = kind === 'sqlite' ? undefined : await testDatabase(kind);
+    store = database ? await database.open() : newStore(NOW);
+    if (!database) await store.open();
+    await fillScenario(store, NOW);
+  });
+  afterEach(async () => {
+    await store.close();
+    await database?.remove();
+  });
 
-describe('compliance report', () => {
   it('gives per domain and standard the time in compliance, changes and open issues of the period', async () => {
     const report = await buildComplianceReport(store, { from: days(30), to: NOW.toISOString() }, NOW);
     expect(report.summary.domains).toBe(5);
@@ -78,6 +83,15 @@ describe('compliance report', () => {
 });
 
 describe('report formats', () => {
+  beforeEach(async () => {
+    store = newStore(NOW);
+    await store.open();
+    await fillScenario(store, NOW);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
   it('CSV: one row per domain and standard whose figures match the report', async () => {
     const file = await exportReport(store, { from: days(30), to: NOW.toISOString() }, 'csv', NOW);
     const lines = String(file.body).trimEnd().split('\r\n');
