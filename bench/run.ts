@@ -15,6 +15,7 @@ import { createTargetGuard } from '../src/net/target-guard.ts';
 import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
+import { benchCheckSpeed } from './check-speed.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
 
@@ -23,9 +24,14 @@ const { values } = parseArgs({
     domains: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '64' },
     'skip-daemon': { type: 'boolean', default: false },
+    // bench/check-speed.ts: the CLI against the dnsperf floor at these sizes; 'only' skips the other passes.
+    'check-sizes': { type: 'string', default: '2000,4000' },
+    'check-only': { type: 'boolean', default: false },
+    'check-profile-dir': { type: 'string' },
   },
 });
-const count = Number(values.domains);
+const checkSizes = values['check-sizes'].split(',').map(Number);
+const count = Math.max(Number(values.domains), ...checkSizes);
 const concurrency = Number(values.concurrency);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -133,6 +139,13 @@ async function main(): Promise<void> {
       ),
     );
     try {
+      await benchCheckSpeed({
+        domains,
+        sizes: checkSizes,
+        log,
+        ...(values['check-profile-dir'] ? { profileDir: values['check-profile-dir'] } : {}),
+      });
+      if (values['check-only']) return;
       printPass(await pass('check, every monitor', domains, MONITORS));
       console.log(
         `${'SMTP connections'.padEnd(26)} ${proxies.map((p, i) => `${BENCH_MX_ADDRESSES[i]}: ${p.connections}`).join(', ')} ` +

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkDomains, normaliseDomain } from '../check/check-domain.ts';
+import { normaliseDomain } from '../check/check-domain.ts';
+import type { CheckSetup } from '../check/check-setup.ts';
+import { JsonReportStream, reportJson } from '../check/json-stream.ts';
+import { defaultWorkers, runChecks } from '../check/run-checks.ts';
 import { parseTrustAnchors } from '../dns/dnssec/trust-anchors.ts';
 import { createResolver, parseServerAddress } from '../dns/resolver.ts';
 import { checkDnssecSupport, type ResolverProblem } from '../dns/resolver-health.ts';
-import type { DnsClient } from '../dns/types.ts';
-import { nagiosExitCode } from '../model.ts';
+import type { DnsClient, QueryStats } from '../dns/types.ts';
+import type { DomainReport } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
-import { RunShared } from '../monitors/run-shared.ts';
-import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../monitors/types.ts';
-import { createTargetGuard } from '../net/target-guard.ts';
+import { type CheckOptions, DEFAULT_CHECK_OPTIONS } from '../monitors/types.ts';
 import { formatReportsAsTable } from '../report/table.ts';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../smtp/settings.ts';
 
@@ -28,6 +29,7 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --timeout MS              timeout of one network operation (default ${DEFAULT_CHECK_OPTIONS.timeoutMs})
   --banner-timeout MS       wait this long for an SMTP greeting (default ${DEFAULT_TRANSPORT_OPTIONS.bannerTimeoutMs})
   --retry-delay MS          pause before the one retry of a failed SMTP probe (default ${DEFAULT_TRANSPORT_OPTIONS.retryDelayMs})
+  --workers N               threads checking at once (default: one per core, 1 for short lists)
   --json                    print {"reports":[…]} instead of tables
   --stats                   print DNS query statistics to stderr
 
@@ -129,6 +131,7 @@ async function check(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       'banner-timeout': { type: 'string' },
       'retry-delay': { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -178,12 +181,6 @@ async function check(argv: string[]): Promise<number> {
   };
   const transport = transportFlags(values['banner-timeout'], values['retry-delay']);
   if (Object.keys(transport).length > 0) options.transport = transport;
-  const guard = createTargetGuard({
-    allowPrivateTargets: options.allowPrivateTargets,
-    trusted: dns.servers.map((server) => server.address),
-  });
-  const shared = new RunShared();
-  const context: MonitorContext = { dns, guard, options, shared, now: () => new Date() };
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
 
   const started = performance.now();
@@ -202,26 +199,45 @@ async function check(argv: string[]): Promise<number> {
         'Use a validating resolver that passes DNSSEC data (--resolver).\n',
     );
   }
-  const reports = await checkDomains(domains, () => context, concurrency, monitors);
+  const setup: CheckSetup = {
+    servers: [...dns.servers],
+    resolverTimeoutMs: Math.min(timeoutMs, 5_000),
+    options,
+    monitors: monitors.map((monitor) => monitor.name),
+    concurrency,
+  };
+  const workers = positiveInteger(values.workers, '--workers', defaultWorkers(domains.length));
+  const json = values.json ? new JsonReportStream(process.stdout) : undefined;
+  const reports: DomainReport[] = [];
+  const run = await runChecks(domains, setup, { workers, json: json !== undefined }, async (item) => {
+    if (json) await json.write(item.json ?? reportJson(item.report!));
+    else reports.push(item.report!);
+  });
   const seconds = (performance.now() - started) / 1000;
 
-  if (values.json) {
+  if (json) {
     const resolver = resolverProblem ? { problem: resolverProblem.kind, message: resolverProblem.message } : undefined;
-    process.stdout.write(`${JSON.stringify({ reports, ...(resolver ? { resolver } : {}) }, null, 2)}\n`);
+    await json.end(resolver);
   } else process.stdout.write(formatReportsAsTable(reports));
   if (values.stats) {
-    const stats = dns.stats();
+    const stats = addStats(dns.stats(), run.stats);
     process.stderr.write(
       `${domains.length} domains in ${seconds.toFixed(2)} s; DNS: ${stats.requested} requested, ${stats.sent} sent ` +
         `(${(stats.sent / domains.length).toFixed(2)} per domain), ${stats.cacheHits} cache hits, ${stats.coalesced} coalesced, ` +
         `${stats.timeouts} timeouts\n`,
     );
   }
-  const code = nagiosExitCode(reports);
+  const code = run.tally.code();
   return resolverProblem && code < 2 ? 3 : code;
 }
 
 const DNSSEC_DEPENDENT = new Set(['dnssec', 'dane']);
+
+function addStats(a: QueryStats, b: QueryStats): QueryStats {
+  const sum = { ...a };
+  for (const key of Object.keys(sum) as (keyof QueryStats)[]) sum[key] += b[key];
+  return sum;
+}
 
 /** Whether the resolver answers at all and passes DNSSEC data; undefined when it is fit for the job. */
 async function judgeResolver(dns: DnsClient): Promise<ResolverProblem | undefined> {

@@ -1,0 +1,43 @@
+import { createResolver, type Resolver } from '../dns/resolver.ts';
+import type { DnsServer } from '../dns/types.ts';
+import { MONITORS } from '../monitors/registry.ts';
+import { RunShared, type SharedCoordinator } from '../monitors/run-shared.ts';
+import type { CheckOptions, Monitor, MonitorContext } from '../monitors/types.ts';
+import { createTargetGuard } from '../net/target-guard.ts';
+
+/** Everything a `check` run is made of, as plain data: it is handed to worker threads as it is. */
+export interface CheckSetup {
+  servers: DnsServer[];
+  resolverTimeoutMs: number;
+  options: CheckOptions;
+  monitors: string[];
+  /** Domains checked at once (in one worker, when the run is split). */
+  concurrency: number;
+}
+
+/**
+ * The resolver client's queries on the wire follow the domains in flight: a domain's monitors ask about this many
+ * names at once, so a fixed cap would only make higher --concurrency queue up in memory.
+ */
+export const QUERIES_IN_FLIGHT_PER_DOMAIN = 4;
+
+export function monitorsNamed(names: readonly string[]): Monitor[] {
+  return MONITORS.filter((monitor) => names.includes(monitor.name));
+}
+
+export function createCheckContext(
+  setup: CheckSetup,
+  coordinator?: SharedCoordinator,
+): { context: MonitorContext; dns: Resolver } {
+  const dns = createResolver({
+    servers: setup.servers,
+    timeoutMs: setup.resolverTimeoutMs,
+    maxConcurrency: Math.max(16, setup.concurrency * QUERIES_IN_FLIGHT_PER_DOMAIN),
+  });
+  const guard = createTargetGuard({
+    allowPrivateTargets: setup.options.allowPrivateTargets,
+    trusted: dns.servers.map((server) => server.address),
+  });
+  const shared = new RunShared(coordinator);
+  return { context: { dns, guard, options: setup.options, shared, now: () => new Date() }, dns };
+}
