@@ -21,6 +21,13 @@ export interface CheckSetup {
  */
 export const QUERIES_IN_FLIGHT_PER_DOMAIN = 4;
 
+/**
+ * Answers a `check` keeps. The ones asked again are the shared names (root and TLD keys, the MX hosts, their TLSA
+ * and SPF includes), which stay in the LRU as long as they are used; a domain's own names are asked within the
+ * seconds its check takes. The daemon's default of 100,000 would make memory grow with the number of domains.
+ */
+export const CHECK_DNS_CACHE_ENTRIES = 10_000;
+
 export function monitorsNamed(names: readonly string[]): Monitor[] {
   return MONITORS.filter((monitor) => names.includes(monitor.name));
 }
@@ -33,6 +40,7 @@ export function createCheckContext(
     servers: setup.servers,
     timeoutMs: setup.resolverTimeoutMs,
     maxConcurrency: Math.max(16, setup.concurrency * QUERIES_IN_FLIGHT_PER_DOMAIN),
+    cache: { maxEntries: CHECK_DNS_CACHE_ENTRIES },
   });
   const guard = createTargetGuard({
     allowPrivateTargets: setup.options.allowPrivateTargets,

@@ -1,5 +1,5 @@
 /** A worker thread of a split `check` run: checks the domains the parent hands it, one report message each. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { DomainReport } from '../model.ts';
 import { checkDomain } from './check-domain.ts';
 import { type CheckSetup, createCheckContext, monitorsNamed } from './check-setup.ts';
@@ -7,8 +7,8 @@ import { reportJson } from './json-stream.ts';
 import { type CheckedDomain, tallyOf, type WorkerInput, type WorkerOutput } from './run-checks.ts';
 import { WorkerCoordinator } from './shared-coordinator.ts';
 
-const port = parentPort;
-if (!port) throw new Error('check-worker.ts runs as a worker thread only');
+if (!parentPort) throw new Error('check-worker.ts runs as a worker thread only');
+const port: MessagePort = parentPort;
 const { setup, json } = workerData as { setup: CheckSetup; json: boolean };
 const coordinator = new WorkerCoordinator(port);
 const { context, dns } = createCheckContext(setup, coordinator);
@@ -18,6 +18,7 @@ const queue: { index: number; domain: string }[] = [];
 let ended = false;
 let wake: (() => void) | undefined;
 const send = (message: WorkerOutput) => port.postMessage(message);
+const encoder = new TextEncoder();
 
 port.on('message', (message: WorkerInput) => {
   if (message.type === 'domain') queue.push(message);
@@ -42,10 +43,12 @@ async function loop(): Promise<void> {
       continue;
     }
     const report: DomainReport = await checkDomain(context, job.domain, monitors);
-    const item: CheckedDomain = json
-      ? { json: reportJson(report), tally: tallyOf(report) }
-      : { report, tally: tallyOf(report) };
-    send({ type: 'report', index: job.index, item });
+    if (json) {
+      // its own ArrayBuffer (TextEncoder, not Buffer's shared pool), so it can be transferred
+      const bytes = encoder.encode(reportJson(report));
+      const item: CheckedDomain = { json: bytes, tally: tallyOf(report) };
+      port.postMessage({ type: 'report', index: job.index, item } satisfies WorkerOutput, [bytes.buffer]);
+    } else send({ type: 'report', index: job.index, item: { report, tally: tallyOf(report) } });
   }
 }
 

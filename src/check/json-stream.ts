@@ -13,11 +13,15 @@ export class JsonReportStream {
     this.#out = out;
   }
 
-  /** One report, already serialised with `reportJson` (workers serialise their own reports). */
-  async write(reportJson: string): Promise<void> {
+  /** One report, already serialised with `reportJson` (workers serialise their own reports, as UTF-8 bytes). */
+  async write(reportJson: string | Uint8Array): Promise<void> {
     const head = this.#count === 0 ? '{\n  "reports": [\n    ' : ',\n    ';
     this.#count++;
-    await this.#send(head + reportJson);
+    if (typeof reportJson === 'string') await this.#send(head + reportJson);
+    else {
+      this.#out.write(head);
+      await this.#send(reportJson);
+    }
   }
 
   async end(resolver?: { problem: string; message: string }): Promise<void> {
@@ -26,7 +30,7 @@ export class JsonReportStream {
     await this.#send(`${tail}\n}\n`);
   }
 
-  #send(text: string): Promise<void> {
+  #send(text: string | Uint8Array): Promise<void> {
     if (this.#out.write(text) !== false) return Promise.resolve();
     return new Promise((resolve) => this.#out.once('drain', resolve));
   }

@@ -10,10 +10,13 @@ import { ExitCodeTally, type TallySummary } from './exit-code.ts';
 import { OrderedOutput } from './ordered-output.ts';
 import { SharedRegistry, type SharedReply, type SharedRequest } from './shared-coordinator.ts';
 
-/** One finished domain: the report itself, or (from a worker, for --json) its serialised form; and its statuses. */
+/**
+ * One finished domain: the report itself, or (from a worker, for --json) its serialised form as UTF-8 bytes, which
+ * move to this thread without a copy and go to stdout as they are; and its statuses.
+ */
 export interface CheckedDomain {
   report?: DomainReport;
-  json?: string;
+  json?: Uint8Array;
   tally: TallySummary;
 }
 
@@ -29,6 +32,13 @@ export type WorkerOutput =
   | { type: 'report'; index: number; item: CheckedDomain }
   | { type: 'done'; stats: QueryStats }
   | SharedRequest;
+
+/**
+ * A worker's live data is small (bounded caches, a few dozen domains in flight: ~35 MB after 1,500 domains) but it
+ * allocates fast; V8's default young generation then grows to tens of MB per thread. Measured on 1,000 domains:
+ * a 12 MB young generation costs no CPU and keeps tens of MB of garbage out of the resident set.
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
 
 /** Below this many domains per worker a thread's start-up (and its own cold caches) costs more than it gives. */
 const DOMAINS_PER_WORKER = 100;
@@ -112,6 +122,7 @@ async function checkInWorkers(
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./check-worker.ts', import.meta.url), {
         workerData: { setup: perWorker, json },
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       });
       let credits = 0;
       let feeding = false;
