@@ -44,7 +44,7 @@ export class DnssecValidator {
     });
     let answer: DnsAnswer;
     try {
-      answer = await this.#context.ask(qname, type);
+      answer = await this.#context.askData(qname, type);
     } catch (error) {
       return done({
         ...base,
