@@ -182,6 +182,7 @@ async function check(argv: string[]): Promise<number> {
   const transport = transportFlags(values['banner-timeout'], values['retry-delay']);
   if (Object.keys(transport).length > 0) options.transport = transport;
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
+  const workers = positiveInteger(values.workers, '--workers', defaultWorkers(domains.length));
 
   const started = performance.now();
   const resolverProblem = await judgeResolver(dns);
@@ -206,7 +207,6 @@ async function check(argv: string[]): Promise<number> {
     monitors: monitors.map((monitor) => monitor.name),
     concurrency,
   };
-  const workers = positiveInteger(values.workers, '--workers', defaultWorkers(domains.length));
   const json = values.json ? new JsonReportStream(process.stdout) : undefined;
   const reports: DomainReport[] = [];
   const run = await runChecks(domains, setup, { workers, json: json !== undefined }, async (item) => {
