@@ -36,7 +36,14 @@ export class JsonReportStream {
   }
 }
 
-/** A report as it sits inside the `reports` array of the pretty-printed document (nested two levels deep). */
+/**
+ * A report as it sits inside the `reports` array of the pretty-printed document (nested two levels deep): cut out
+ * of the document of that one report, so the indentation comes from one JSON.stringify and is never re-done.
+ */
 export function reportJson(report: DomainReport): string {
-  return JSON.stringify(report, null, 2).replaceAll('\n', '\n    ');
+  const document = JSON.stringify({ reports: [report] }, null, 2);
+  return document.slice(DOCUMENT_HEAD.length, document.length - DOCUMENT_TAIL.length);
 }
+
+const DOCUMENT_HEAD = '{\n  "reports": [\n    ';
+const DOCUMENT_TAIL = '\n  ]\n}';
