@@ -5,18 +5,21 @@
  * the ratio mailwarden / floor, domains/s, CPU ms per domain, queries sent per domain and peak RSS at two sizes.
  */
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { QUERIES_IN_FLIGHT_PER_DOMAIN } from '../src/check/check-setup.ts';
 import { flushAllResolvers } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { startRecordingDnsProxy } from './recording-dns-proxy.ts';
 
 const run = promisify(execFile);
+const DNSPERF = '/usr/bin/dnsperf';
 const RECORDING_PROXY = { address: '127.53.99.1', port: 53 };
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+const USAGE_REPORTER = new URL('./report-usage.ts', import.meta.url).href;
 
 export interface CheckRun {
   domains: number;
@@ -39,7 +42,10 @@ export interface CheckSpeedOptions {
   log: (line: string) => void;
 }
 
-/** Runs the CLI under /usr/bin/time; stdout (the JSON) goes to a file that is parsed afterwards to prove the contract. */
+/**
+ * Runs the CLI with bench/report-usage.ts preloaded (its CPU time over every thread and its peak RSS); stdout (the
+ * JSON) goes to a file that is parsed afterwards to prove the contract.
+ */
 async function runCheck(
   domainsFile: string,
   resolver: { address: string; port: number },
@@ -47,9 +53,8 @@ async function runCheck(
 ): Promise<CheckRun> {
   const lab = labInfo();
   const args = [
-    '-f',
-    '%e %U %S %M',
-    process.execPath,
+    '--import',
+    USAGE_REPORTER,
     ...(extra.profileDir ? ['--cpu-prof', '--cpu-prof-dir', extra.profileDir] : []),
     CLI,
     'check',
@@ -67,7 +72,8 @@ async function runCheck(
     '--stats',
     ...(extra.concurrency ? ['--concurrency', String(extra.concurrency)] : []),
   ];
-  const child = spawn('/usr/bin/time', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(extra.outFile);
   child.stdout.pipe(out);
   let stderr = '';
@@ -76,9 +82,10 @@ async function runCheck(
   });
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   await new Promise<void>((resolve) => out.end(resolve));
-  const timeLine = stderr.trim().split('\n').at(-1) ?? '';
-  const [elapsed, user, system, maxRssKb] = timeLine.split(' ').map(Number);
-  if (elapsed === undefined || Number.isNaN(elapsed)) throw new Error(`mailwarden check failed: ${stderr}`);
+  const elapsed = (performance.now() - started) / 1000;
+  const usage = /bench-usage (\d+) (\d+) (\d+)/.exec(stderr);
+  if (!usage) throw new Error(`mailwarden check failed: ${stderr}`);
+  const [user, system, maxRssKb] = usage.slice(1).map(Number);
   const sent = /(\d+) sent/.exec(stderr);
   const parsed = JSON.parse(await readFile(extra.outFile, 'utf8')) as {
     reports: { findings: { status: string }[] }[];
@@ -89,7 +96,7 @@ async function runCheck(
   return {
     domains: 0,
     seconds: elapsed,
-    cpuSeconds: (user ?? 0) + (system ?? 0),
+    cpuSeconds: ((user ?? 0) + (system ?? 0)) / 1e6,
     peakRssMb: (maxRssKb ?? 0) / 1024,
     queriesSent: Number(sent?.[1] ?? Number.NaN),
     reports: parsed.reports.length,
@@ -98,10 +105,23 @@ async function runCheck(
   };
 }
 
+/** dnsperf from Debian (the bench's floor): installed here when missing and we are root, as the lab installs its own. */
+async function ensureDnsperf(log: (line: string) => void): Promise<void> {
+  if (existsSync(DNSPERF)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error('the bench needs dnsperf: as root, apt-get install dnsperf');
+  }
+  log('installing dnsperf (the resolver floor of the check bench)');
+  await run('sh', [
+    '-c',
+    'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnsperf',
+  ]);
+}
+
 /** dnsperf over the recorded queries (binary format, flags as sent), as many in flight as mailwarden allows itself. */
 async function dnsperfFloor(recordingFile: string, inFlight: number): Promise<{ seconds: number; lost: number }> {
   const lab = labInfo();
-  const { stdout } = await run('dnsperf', [
+  const { stdout } = await run(DNSPERF, [
     '-B',
     '-d',
     recordingFile,
@@ -125,6 +145,7 @@ export async function benchCheckSpeed(options: CheckSpeedOptions): Promise<void>
   const lab = labInfo();
   const dir = await mkdtemp(join(tmpdir(), 'mw-bench-check-'));
   const concurrency = options.concurrency ?? 32;
+  await ensureDnsperf(options.log);
   try {
     const fileFor = async (size: number) => {
       const file = join(dir, `domains-${size}.txt`);
@@ -148,7 +169,8 @@ export async function benchCheckSpeed(options: CheckSpeedOptions): Promise<void>
 
     // 2. The floor: the resolver answering exactly those queries, cold cache, no client work in between.
     await flushAllResolvers();
-    const floor = await dnsperfFloor(recordingFile, 64);
+    // as many queries in flight as mailwarden allows itself over all its workers
+    const floor = await dnsperfFloor(recordingFile, concurrency * QUERIES_IN_FLIGHT_PER_DOMAIN);
 
     // 3. mailwarden itself, cold cache, and the larger size for memory.
     const runs: CheckRun[] = [];
@@ -169,8 +191,8 @@ export async function benchCheckSpeed(options: CheckSpeedOptions): Promise<void>
       `check vs floor (${cpus().length} cores, ${cpus()[0]?.model.trim()}; --json, every monitor, concurrency ${concurrency})`,
     );
     console.log(
-      `  dnsperf floor: ${proxy.queries} resolver queries (${(proxy.queries / first).toFixed(2)}/domain) in ` +
-        `${floor.seconds.toFixed(2)} s, ${floor.lost} lost`,
+      `  dnsperf floor: the same ${proxy.queries} resolver queries (${(proxy.queries / first).toFixed(2)}/domain), ` +
+        `${concurrency * QUERIES_IN_FLIGHT_PER_DOMAIN} in flight, in ${floor.seconds.toFixed(2)} s, ${floor.lost} lost`,
     );
     for (const r of runs) {
       const s = r.statuses;
