@@ -24,17 +24,17 @@ const DOMAINS = [
 
 /**
  * What a user compares: per domain, every finding's check, subject, status and summary. Two things vary from run
- * to run whatever the threads: Unbound rotates the order of an address RRset (so findings per address and address
- * lists come in either order), and an `error` summary quotes the resolver's SERVFAIL text, which depends on what
+ * to run whatever the threads: Unbound rotates the order of RRsets (so findings per address, address lists and key
+ * tag lists come in either order), and an `error` summary quotes the resolver's SERVFAIL text, which depends on what
  * the shared resolver saw just before (two runs at once here).
  */
 function verdicts(reports: DomainReport[]): string[] {
-  const addressList = /\d+\.\d+\.\d+\.\d+(?:, \d+\.\d+\.\d+\.\d+)+/g;
+  const list = /[\w.:]+(?:, [\w.:]+)+/g;
   return reports.flatMap((report) =>
     report.findings
       .map((f) => {
         const summary =
-          f.status === 'error' ? '' : f.summary.replace(addressList, (list) => list.split(', ').sort().join(', '));
+          f.status === 'error' ? '' : f.summary.replace(list, (items) => items.split(', ').sort().join(', '));
         return `${report.domain} | ${f.check} | ${f.subject} | ${f.status} | ${summary}`;
       })
       .sort(),
