@@ -26,7 +26,13 @@ export const QUERIES_IN_FLIGHT_PER_DOMAIN = 4;
  * and SPF includes), which stay in the LRU as long as they are used; a domain's own names are asked within the
  * seconds its check takes. The daemon's default of 100,000 would make memory grow with the number of domains.
  */
-export const CHECK_DNS_CACHE_ENTRIES = 10_000;
+export const CHECK_DNS_CACHE_ENTRIES = 5_000;
+
+/**
+ * Run-shared results a `check` remembers (least recently used forgotten): a few per domain are the domain's own
+ * (its MX targets, its validated MX and SOA), used only while it is checked; the shared ones are used all the time.
+ */
+export const CHECK_SHARED_ENTRIES = 5_000;
 
 export function monitorsNamed(names: readonly string[]): Monitor[] {
   return MONITORS.filter((monitor) => names.includes(monitor.name));
@@ -46,6 +52,6 @@ export function createCheckContext(
     allowPrivateTargets: setup.options.allowPrivateTargets,
     trusted: dns.servers.map((server) => server.address),
   });
-  const shared = new RunShared(coordinator);
+  const shared = new RunShared({ ...(coordinator ? { coordinator } : {}), maxEntries: CHECK_SHARED_ENTRIES });
   return { context: { dns, guard, options: setup.options, shared, now: () => new Date() }, dns };
 }

@@ -39,6 +39,8 @@ export type WorkerOutput =
  * a 12 MB young generation costs no CPU and keeps tens of MB of garbage out of the resident set.
  */
 const WORKER_YOUNG_GENERATION_MB = 12;
+/** Several times the live data, so V8 collects before its heap (and the RSS) grows with the list, never thrashing. */
+const WORKER_OLD_GENERATION_MB = 160;
 
 /** Below this many domains per worker a thread's start-up (and its own cold caches) costs more than it gives. */
 const DOMAINS_PER_WORKER = 100;
@@ -122,7 +124,10 @@ async function checkInWorkers(
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./check-worker.ts', import.meta.url), {
         workerData: { setup: perWorker, json },
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        resourceLimits: {
+          maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+          maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
+        },
       });
       let credits = 0;
       let feeding = false;

@@ -38,9 +38,11 @@ export function sharedProbe(context: MonitorContext, mx: string, address: string
   const transport = transportOptions(context.options);
   const settings = probeSettings(context.options);
   return context.shared.memoAcrossWorkers(probeKey(address, settings.port, mx), address, async () => {
-    const limiter = await context.shared.memo('smtp:address-limiter', async () => {
-      return new AddressLimiter(transport.connectionsPerAddress);
-    });
+    const limiter = await context.shared.memo(
+      'smtp:address-limiter',
+      async () => new AddressLimiter(transport.connectionsPerAddress),
+      { keep: true },
+    );
     return limiter.run(address, () => probeWithRetry(mx, address, settings, transport.retryDelayMs));
   });
 }
