@@ -142,6 +142,7 @@ async function main(): Promise<void> {
       await benchCheckSpeed({
         domains,
         sizes: checkSizes,
+        concurrency,
         log,
         ...(values['check-profile-dir'] ? { profileDir: values['check-profile-dir'] } : {}),
       });
