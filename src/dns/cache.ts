@@ -35,13 +35,14 @@ export const CACHE_DEFAULTS = {
   errorTtlSeconds: 30,
 } as const;
 
-type Entry =
+type Entry = (
   | { kind: 'answer'; answer: DnsAnswer; storedAt: number; expiresAt: number; view?: DnsAnswer; viewAge?: number }
   | {
       kind: 'error';
       error: DnsError;
       expiresAt: number;
-    };
+    }
+) & { touched?: number };
 
 export type CacheHit = { kind: 'answer'; answer: DnsAnswer } | { kind: 'error'; error: DnsError };
 
@@ -53,6 +54,7 @@ export class DnsCache {
   readonly #entries = new Map<string, Entry>();
   readonly #options: Required<Omit<CacheOptions, 'now'>>;
   readonly #now: () => number;
+  #tick = 0;
 
   constructor(options: CacheOptions = {}) {
     const { now, ...rest } = options;
@@ -72,9 +74,13 @@ export class DnsCache {
       this.#entries.delete(key);
       return undefined;
     }
-    // Refresh recency: Map iteration order is insertion order, so the first key is the least recently used.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Refresh recency: Map iteration order is insertion order, so the first key is the least recently used. An entry
+    // already among the newest quarter is left where it is: the hot shared names are hit thousands of times a second.
+    if (this.#tick - (entry.touched ?? 0) > this.#options.maxEntries / 4) {
+      entry.touched = ++this.#tick;
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
     if (entry.kind === 'error') return entry;
     const elapsed = Math.floor((now - entry.storedAt) / 1000);
     if (entry.view === undefined || entry.viewAge !== elapsed) {
@@ -112,6 +118,7 @@ export class DnsCache {
   }
 
   #store(key: string, entry: Entry): void {
+    entry.touched = ++this.#tick;
     this.#entries.delete(key);
     this.#entries.set(key, entry);
     while (this.#entries.size > this.#options.maxEntries) {

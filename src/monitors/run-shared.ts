@@ -3,7 +3,8 @@
  * key gets the same promise. A hoster's 10,000 domains on one MX address cost one probe.
  */
 export class RunShared {
-  readonly #entries = new Map<string, Promise<unknown>>();
+  readonly #entries = new Map<string, { promise: Promise<unknown>; touched: number }>();
+  #tick = 0;
   /** Entries that must live as long as the run: cross-worker work and what asks for `keep`. */
   readonly #kept = new Map<string, Promise<unknown>>();
   readonly #coordinator: SharedCoordinator | undefined;
@@ -26,18 +27,20 @@ export class RunShared {
     if (kept) return kept as Promise<T>;
     const existing = this.#entries.get(key);
     if (existing) {
-      if (this.#maxEntries !== Number.POSITIVE_INFINITY) {
+      // least recently used goes first; an entry among the newest quarter need not move
+      if (this.#tick - existing.touched > this.#maxEntries / 4) {
+        existing.touched = ++this.#tick;
         this.#entries.delete(key);
         this.#entries.set(key, existing);
       }
-      return existing as Promise<T>;
+      return existing.promise as Promise<T>;
     }
     const started = work();
     if (options.keep) {
       this.#kept.set(key, started);
       return started;
     }
-    this.#entries.set(key, started);
+    this.#entries.set(key, { promise: started, touched: ++this.#tick });
     if (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
