@@ -1,6 +1,6 @@
 /**
  * A lab zone with N generated mail domains under bench.test, shaped like a hoster's customer base: every domain
- * uses the same two MX hosts and the same SPF include, a DMARC record and one DKIM selector; a few per hundred are
+ * uses the same two MX hosts (with DANE-EE TLSA records) and the same SPF include, a DMARC record and one DKIM selector; a few per hundred are
  * broken the usual ways, so the bench exercises both the good and the failing paths.
  */
 export const BENCH_ZONE = 'bench.test';
@@ -16,6 +16,8 @@ export function benchDomain(index: number): string {
 export function benchZoneText(count: number): string {
   const lines = [
     '; lab: sign=ecdsap256sha256',
+    '; lab: tlsa=_25._tcp.mx1 3 1 1 cert:good',
+    '; lab: tlsa=_25._tcp.mx2 3 1 1 cert:good',
     `mx1 A ${BENCH_MX_ADDRESSES[0]}`,
     `mx2 A ${BENCH_MX_ADDRESSES[1]}`,
     '_spf TXT "v=spf1 ip4:127.25.0.0/24 -all"',

@@ -16,6 +16,7 @@ import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { createTestDatabase } from '../test/lab/postgres.ts';
+import { benchCheckSpeed } from './check-speed.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
 import {
@@ -40,9 +41,14 @@ const { values } = parseArgs({
     'skip-dashboard': { type: 'boolean', default: false },
     'store-domains': { type: 'string', default: '100000' },
     'skip-store': { type: 'boolean', default: false },
+    // bench/check-speed.ts: the CLI against the dnsperf floor at these sizes; 'only' skips the other passes.
+    'check-sizes': { type: 'string', default: '2000,4000' },
+    'check-only': { type: 'boolean', default: false },
+    'check-profile-dir': { type: 'string' },
   },
 });
-const count = Number(values.domains);
+const checkSizes = values['check-sizes'].split(',').map(Number);
+const count = Math.max(Number(values.domains), ...checkSizes);
 const concurrency = Number(values.concurrency);
 const daemonCount = Number(values['daemon-domains'] ?? count);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -152,6 +158,14 @@ async function main(): Promise<void> {
       ),
     );
     try {
+      await benchCheckSpeed({
+        domains,
+        sizes: checkSizes,
+        concurrency,
+        log,
+        ...(values['check-profile-dir'] ? { profileDir: values['check-profile-dir'] } : {}),
+      });
+      if (values['check-only']) return;
       printPass(await pass('check, every monitor', domains, MONITORS));
       console.log(
         `${'SMTP connections'.padEnd(26)} ${proxies.map((p, i) => `${BENCH_MX_ADDRESSES[i]}: ${p.connections}`).join(', ')} ` +

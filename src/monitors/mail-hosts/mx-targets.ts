@@ -42,6 +42,9 @@ function cnameChainOf(answer: DnsAnswer, start: string): string[] {
   return chain;
 }
 
+/** DO set: the same query the DNSSEC validator asks first, so the MX set of a domain is asked once per run. */
+const MX_QUERY = { dnssec: true } as const;
+
 async function resolveHost(context: MonitorContext, host: string, preference: number): Promise<MxTarget> {
   const target: MxTarget = { host, preference, addresses: [], cnameChain: [], addressSecure: false };
   if (isIP(host)) {
@@ -71,7 +74,7 @@ async function resolveHost(context: MonitorContext, host: string, preference: nu
 async function lookUp(context: MonitorContext, domain: string): Promise<MxTargets> {
   let answer: DnsAnswer;
   try {
-    answer = await context.dns.query(domain, 'MX');
+    answer = await context.dns.query(domain, 'MX', MX_QUERY);
   } catch (error) {
     if (error instanceof DnsError)
       return { kind: 'error', detail: `MX lookup failed: ${error.kind} (${error.message})` };

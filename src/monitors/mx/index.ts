@@ -40,6 +40,9 @@ function errorFinding(subject: string, texts: ReturnType<typeof say>, error: Dns
   };
 }
 
+/** DO set: the same query the DNSSEC validator asks first, so the MX set of a domain is asked once per run. */
+const MX_QUERY = { dnssec: true } as const;
+
 /** Asks for A and AAAA of an MX target and judges it: CNAME, no address, IP literal, localhost. */
 async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): Promise<HostVerdict> {
   const host = mx.exchange;
@@ -155,7 +158,7 @@ async function implicitMx(context: MonitorContext, domain: string): Promise<Find
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
   let answer: DnsAnswer;
   try {
-    answer = await context.dns.query(domain, 'MX');
+    answer = await context.dns.query(domain, 'MX', MX_QUERY);
   } catch (error) {
     if (error instanceof DnsError)
       return [errorFinding(domain, say('mx.records', 'mx-lookup-failed', { domain, error: error.message }), error)];
