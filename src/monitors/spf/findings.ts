@@ -1,6 +1,6 @@
 /** Turns a fetched SPF record and its lookup tree into spf.record, spf.policy and spf.lookups findings. */
 import type { Finding } from '../../model.ts';
-import { costPerTerm, effectiveAll, type SpfFetch, type SpfTree } from './lookup-tree.ts';
+import { costPerTerm, effectiveAll, MAX_COUNT, type SpfFetch, type SpfTree } from './lookup-tree.ts';
 
 const EXAMPLE = 'v=spf1 include:<your mail provider> -all';
 
@@ -147,10 +147,18 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
   const base = { check: 'spf.lookups', subject: domain, evidence };
   const failures: string[] = [];
   const fixes: string[] = [];
-  if (tree.totalLookups > 10) {
+  if (tree.budgetExhausted) {
+    Object.assign(evidence, { queries: tree.queries, budget: tree.budgetExhausted, lookupsAtLeast: true });
+    failures.push(
+      `the include tree needs more than ${tree.budgetExhausted.max} DNS queries to walk (mailwarden's limit per SPF walk; walking stopped there), so it needs at least ${count(tree.totalLookups)} lookups where receivers allow 10`,
+    );
+    fixes.push(
+      'Flatten the SPF record: a few includes of your real senders, ip4:/ip6: for your own servers, and no include trees that fan out.',
+    );
+  } else if (tree.totalLookups > 10) {
     const costly = [...perTerm].sort((a, b) => b.lookups - a.lookups).slice(0, 3);
     failures.push(
-      `${tree.totalLookups} DNS-querying terms (limit 10; costliest: ${costly.map((c) => `${c.term} = ${c.lookups}`).join(', ')})`,
+      `${count(tree.totalLookups)} DNS-querying terms (limit 10; costliest: ${costly.map((c) => `${c.term} = ${c.lookups}`).join(', ')})`,
     );
     fixes.push(
       'Cut DNS lookups below 11: drop includes of services you no longer use, replace a/mx with ip4:/ip6:, or move a service to a subdomain with its own SPF.',
@@ -158,7 +166,9 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
   }
   if (tree.voidLookups > 2) {
     const voids = tree.problems.filter((p) => p.kind === 'void').map((p) => p.term);
-    failures.push(`${tree.voidLookups} void lookups (limit 2)${voids.length > 0 ? `: ${voids.join(', ')}` : ''}`);
+    failures.push(
+      `${count(tree.voidLookups)} void lookups (limit 2)${voids.length > 0 ? `: ${voids.join(', ')}` : ''}`,
+    );
   }
   const broken = tree.problems.filter((p) => p.kind !== 'macro' && p.kind !== 'void');
   for (const problem of broken) failures.push(`${problem.term} in ${problem.domain}: ${problem.detail}`);
@@ -181,4 +191,9 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
     status: 'ok',
     summary: `SPF of ${domain} needs ${tree.totalLookups} of 10 DNS lookups, ${tree.voidLookups} void${notes.length ? ` (${notes.join('; ')})` : ''}`,
   };
+}
+
+/** A count that may have saturated in a diamond-shaped tree. */
+function count(value: number): string {
+  return value >= MAX_COUNT ? `more than ${MAX_COUNT.toLocaleString('en')}` : String(value);
 }
