@@ -1,6 +1,9 @@
 import type { DomainReport, Finding } from '../model.ts';
+import { checkLimits } from '../monitors/limits.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
+import { DomainBudget, type LimitName } from './domain-budget.ts';
+import { boundFinding } from './finding-bounds.ts';
 
 /** Normalises what a user typed into a domain name: lowercase, no trailing dot, IDN to A-labels. */
 export function normaliseDomain(input: string): string {
@@ -13,15 +16,105 @@ export function normaliseDomain(input: string): string {
   }
 }
 
-/** Runs every monitor for one domain. A monitor that throws becomes one `error` finding, never a crash. */
+/** After the deadline, monitors get this long to turn their failing DNS queries into findings. */
+const WIND_DOWN_MS = 2_000;
+
+export interface CheckDomainOptions {
+  /** Stops the check early (the batch's deadline): it then ends as if its own deadline had passed. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs every monitor for one domain, within the domain's limits (deadline, DNS queries and bytes): a domain over a
+ * limit gets a check.limits finding that names it, and every finding is bounded in size. A monitor that throws
+ * becomes one `error` finding, never a crash.
+ */
 export async function checkDomain(
   context: MonitorContext,
   domain: string,
   monitors: readonly Monitor[] = MONITORS,
+  options: CheckDomainOptions = {},
 ): Promise<DomainReport> {
   const checkedAt = context.now().toISOString();
-  const perMonitor = await Promise.all(monitors.map((monitor) => runMonitor(monitor, context, domain)));
-  return { domain, checkedAt, findings: perMonitor.flat() };
+  const limits = checkLimits(context.options);
+  const budget = new DomainBudget(context.dns, limits, domain);
+  const limited: MonitorContext = { ...context, dns: budget.client };
+  const results: (Finding[] | undefined)[] = monitors.map(() => undefined);
+  const running = Promise.all(
+    monitors.map(async (monitor, index) => {
+      results[index] = await runMonitor(monitor, limited, domain);
+    }),
+  );
+  const late = lateness(limits.domainDeadlineMs, options.signal);
+  try {
+    const finished = await Promise.race([running.then(() => true), late.passed]);
+    if (!finished) {
+      budget.expire();
+      await Promise.race([running, delay(WIND_DOWN_MS)]);
+    }
+  } finally {
+    late.clear();
+  }
+  const unfinished = monitors.filter((_, index) => results[index] === undefined).map((monitor) => monitor.name);
+  const findings = results.flatMap(
+    (found, index) => found ?? [lateMonitorFinding(monitors[index]!.name, domain, limits.domainDeadlineMs)],
+  );
+  if (budget.hit.size > 0) findings.push(limitsFinding(domain, budget, limits.domainDeadlineMs, unfinished));
+  return { domain, checkedAt, findings: findings.map(boundFinding) };
+}
+
+function lateness(deadlineMs: number, signal: AbortSignal | undefined): { passed: Promise<false>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const passed = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), deadlineMs);
+    timer.unref?.();
+    if (signal) {
+      onAbort = () => resolve(false);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  return {
+    passed,
+    clear() {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+const delay = (ms: number): Promise<undefined> =>
+  new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref?.());
+
+function lateMonitorFinding(monitor: string, domain: string, deadlineMs: number): Finding {
+  return {
+    check: `${monitor}.monitor`,
+    subject: domain,
+    status: 'error',
+    summary: `The ${monitor} check of ${domain} did not finish within the domain's deadline of ${deadlineMs / 1000} s`,
+    evidence: { limit: 'deadline', deadlineMs },
+  };
+}
+
+const LIMIT_TEXT: Record<LimitName, (limits: { deadlineMs: number }) => string> = {
+  deadline: ({ deadlineMs }) => `its deadline of ${deadlineMs / 1000} s (checks.limits.domainDeadline)`,
+  'dns-queries': () => 'its DNS query budget (checks.limits.dnsQueriesPerDomain)',
+  'dns-bytes': () => 'its DNS data bound (checks.limits.dnsBytesPerDomain)',
+};
+
+/** check.limits: the domain's check stopped at a limit; what it found until then stands, the rest is `error`. */
+function limitsFinding(domain: string, budget: DomainBudget, deadlineMs: number, unfinished: string[]): Finding {
+  const hit = [...budget.hit];
+  const what = hit.map((name) => LIMIT_TEXT[name]({ deadlineMs })).join(' and ');
+  return {
+    check: 'check.limits',
+    subject: domain,
+    status: 'error',
+    summary: `The check of ${domain} stopped at ${what}; findings that needed more are "error"`,
+    evidence: { limits: hit, dnsQueries: budget.queries, dnsBytes: budget.bytes, unfinished },
+    fix: `A domain whose DNS needs this much (include bombs, hundreds of MX hosts) cannot be checked fully and makes receivers fail too: simplify its records. If ${domain} is legitimate, raise the limit under checks.limits.`,
+  };
 }
 
 async function runMonitor(monitor: Monitor, context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -41,22 +134,56 @@ async function runMonitor(monitor: Monitor, context: MonitorContext, domain: str
   }
 }
 
+export interface CheckDomainsOptions {
+  /** Wall-clock time of the whole batch: then no new domain starts and the running ones stop at their deadline. */
+  batchDeadlineMs?: number;
+}
+
 /** Checks many domains with bounded concurrency, keeping input order. */
 export async function checkDomains(
   domains: readonly string[],
   contextFor: (domain: string) => MonitorContext,
   concurrency: number,
   monitors: readonly Monitor[] = MONITORS,
+  options: CheckDomainsOptions = {},
 ): Promise<DomainReport[]> {
   const reports: DomainReport[] = new Array(domains.length);
+  const batch = new AbortController();
+  const timer =
+    options.batchDeadlineMs === undefined ? undefined : setTimeout(() => batch.abort(), options.batchDeadlineMs);
+  timer?.unref?.();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < domains.length) {
       const index = next++;
       const domain = domains[index]!;
-      reports[index] = await checkDomain(contextFor(domain), domain, monitors);
+      const context = contextFor(domain);
+      reports[index] = batch.signal.aborted
+        ? notStartedReport(context, domain, options.batchDeadlineMs!)
+        : await checkDomain(context, domain, monitors, { signal: batch.signal });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, domains.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, domains.length)) }, worker));
+  } finally {
+    clearTimeout(timer);
+  }
   return reports;
+}
+
+/** A domain the batch had no time left for: one `error`, so nothing it had before counts as gone. */
+function notStartedReport(context: MonitorContext, domain: string, batchDeadlineMs: number): DomainReport {
+  return {
+    domain,
+    checkedAt: context.now().toISOString(),
+    findings: [
+      {
+        check: 'check.limits',
+        subject: domain,
+        status: 'error',
+        summary: `${domain} was not checked: the batch passed its deadline of ${batchDeadlineMs / 1000} s (checks.limits.batchDeadline) first`,
+        evidence: { limits: ['batch-deadline'], batchDeadlineMs },
+      },
+    ],
+  };
 }

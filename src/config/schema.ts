@@ -55,6 +55,20 @@ const transportSettings = z
     rolloverWarnDays: z.number().min(0).optional(),
     httpsPort: z.number().int().min(1).max(65535).optional(),
     mtaStsMaxBytes: z.number().int().min(1024).optional(),
+    /** Total time of one SMTP probe of one address (banner + EHLO + STARTTLS + QUIT). */
+    probeDeadline: optionalDuration,
+  })
+  .prefault({});
+
+/** What one domain check and one batch may cost (defaults in src/monitors/limits.ts; batch: none). */
+const checkLimitSettings = z
+  .strictObject({
+    domainDeadline: optionalDuration,
+    batchDeadline: optionalDuration,
+    dnsQueriesPerDomain: z.number().int().min(10).optional(),
+    dnsBytesPerDomain: z.number().int().min(65_536).optional(),
+    mxHostsPerDomain: z.number().int().min(1).optional(),
+    addressesPerHost: z.number().int().min(1).optional(),
   })
   .prefault({});
 
@@ -185,6 +199,7 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           severity: severityOverrides,
           dnssec: dnssecThresholds,
           transport: transportSettings,
+          limits: checkLimitSettings,
         })
         .prefault({}),
       schedule: z

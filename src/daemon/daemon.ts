@@ -293,6 +293,7 @@ export class Daemon {
         (name) => this.#context(this.#domains.get(name)!, shared),
         this.#config.schedule.concurrency,
         this.#monitors,
+        { batchDeadlineMs: this.#config.checks.limits.batchDeadline },
       );
       checkMs = Math.round(performance.now() - checksStarted);
       if (rawReports.some((report) => report.findings.some((finding) => finding.status === 'error')))
