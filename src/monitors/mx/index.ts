@@ -2,6 +2,8 @@ import { DnsError } from '../../dns/errors.ts';
 import type { DnsAnswer, DnsRecord } from '../../dns/types.ts';
 import type { Finding } from '../../model.ts';
 import { worstStatus } from '../../model.ts';
+import { classifyAddress } from '../../net/special-purpose.ts';
+import { checkLimits } from '../limits.ts';
 import { notAHostName } from '../mail-hosts/target-kind.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 
@@ -112,13 +114,32 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       },
     };
   }
+  const special = addresses.map((address) => classifyAddress(address)?.category);
+  if (!context.options.allowPrivateTargets && special.every((category) => category !== undefined)) {
+    const categories = [...new Set(special)].join('; ');
+    return {
+      addresses,
+      finding: {
+        ...base,
+        status: 'warn',
+        summary: `MX target ${host} resolves only to special-purpose addresses (${categories}): mail from the Internet cannot reach it there, and mailwarden does not probe it`,
+        evidence: { ...evidence, addresses, specialPurpose: special },
+        fix: `Publish the public address(es) of ${host}; loopback, private (RFC 1918), link-local and documentation addresses are not reachable from other networks.`,
+      },
+    };
+  }
+  const { addressesPerHost } = checkLimits(context.options);
+  const capped =
+    addresses.length > addressesPerHost
+      ? ` (only the first ${addressesPerHost} are probed: checks.limits.addressesPerHost)`
+      : '';
   return {
     addresses,
     finding: {
       ...base,
       status: 'ok',
-      summary: `MX target ${host} resolves to ${addresses.join(', ')}`,
-      evidence: { ...evidence, addresses },
+      summary: `MX target ${host} resolves to ${addresses.join(', ')}${capped}`,
+      evidence: { ...evidence, addresses, ...(capped ? { probedAddresses: addressesPerHost } : {}) },
     },
   };
 }
@@ -214,17 +235,34 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       ),
     ];
   }
-  const hosts = await Promise.all(entries.map((entry) => judgeHost(context, domain, entry)));
-  const status = worstStatus(hosts.map((host) => host.finding.status));
+  const { mxHostsPerDomain } = checkLimits(context.options);
+  const judged = entries.slice(0, mxHostsPerDomain);
+  const hosts = await Promise.all(judged.map((entry) => judgeHost(context, domain, entry)));
+  const findings = [...hosts.map((host) => host.finding)];
+  if (entries.length > judged.length) findings.push(tooManyFinding(domain, entries.length, mxHostsPerDomain));
+  const status = worstStatus(findings.map((finding) => finding.status));
   const bad = hosts.filter((host) => host.finding.status !== 'ok').map((host) => host.finding.subject);
   const summary =
     bad.length === 0
       ? `${entries.length} MX record${entries.length === 1 ? '' : 's'}, all resolvable: ${mxList.join(', ')}`
       : `${bad.length} of ${entries.length} MX targets have a problem: ${bad.join(', ')}`;
   const evidence = {
-    mx: entries.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),
+    mx: judged.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),
+    ...(entries.length > judged.length ? { mxRecords: entries.length, checked: judged.length } : {}),
   };
-  return [domainFinding(domain, status, summary, evidence), ...hosts.map((host) => host.finding)];
+  return [domainFinding(domain, status, summary, evidence), ...findings];
+}
+
+/** More MX hosts than one check looks at: the rest are neither resolved nor probed. */
+function tooManyFinding(domain: string, count: number, cap: number): Finding {
+  return {
+    check: CHECK,
+    subject: `${domain}/limit`,
+    status: 'warn',
+    summary: `${domain} has ${count} MX records; only the first ${cap} by preference are checked and probed (checks.limits.mxHostsPerDomain)`,
+    evidence: { mxRecords: count, checked: cap, limit: 'mxHostsPerDomain' },
+    fix: 'Publish a few MX records (two to four hosts are plenty); senders try them in preference order, and hundreds only slow delivery down.',
+  };
 }
 
 export const mxMonitor: Monitor = { name: 'mx', run };
