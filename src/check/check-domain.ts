@@ -137,6 +137,8 @@ async function runMonitor(monitor: Monitor, context: MonitorContext, domain: str
 export interface CheckDomainsOptions {
   /** Wall-clock time of the whole batch: then no new domain starts and the running ones stop at their deadline. */
   batchDeadlineMs?: number;
+  /** Stops the batch the same way (the daemon is stopping). */
+  signal?: AbortSignal;
 }
 
 /** Checks many domains with bounded concurrency, keeping input order. */
@@ -152,6 +154,9 @@ export async function checkDomains(
   const timer =
     options.batchDeadlineMs === undefined ? undefined : setTimeout(() => batch.abort(), options.batchDeadlineMs);
   timer?.unref?.();
+  const stop = () => batch.abort();
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < domains.length) {
@@ -159,7 +164,7 @@ export async function checkDomains(
       const domain = domains[index]!;
       const context = contextFor(domain);
       reports[index] = batch.signal.aborted
-        ? notStartedReport(context, domain, options.batchDeadlineMs!)
+        ? notStartedReport(context, domain, options.signal?.aborted ? undefined : options.batchDeadlineMs)
         : await checkDomain(context, domain, monitors, { signal: batch.signal });
     }
   };
@@ -167,12 +172,17 @@ export async function checkDomains(
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, domains.length)) }, worker));
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
   }
   return reports;
 }
 
-/** A domain the batch had no time left for: one `error`, so nothing it had before counts as gone. */
-function notStartedReport(context: MonitorContext, domain: string, batchDeadlineMs: number): DomainReport {
+/** A domain the batch had no time left for (or mailwarden is stopping): one `error`, so nothing counts as gone. */
+function notStartedReport(context: MonitorContext, domain: string, batchDeadlineMs: number | undefined): DomainReport {
+  const why =
+    batchDeadlineMs === undefined
+      ? 'mailwarden is stopping'
+      : `the batch passed its deadline of ${batchDeadlineMs / 1000} s (checks.limits.batchDeadline) first`;
   return {
     domain,
     checkedAt: context.now().toISOString(),
@@ -181,8 +191,8 @@ function notStartedReport(context: MonitorContext, domain: string, batchDeadline
         check: 'check.limits',
         subject: domain,
         status: 'error',
-        summary: `${domain} was not checked: the batch passed its deadline of ${batchDeadlineMs / 1000} s (checks.limits.batchDeadline) first`,
-        evidence: { limits: ['batch-deadline'], batchDeadlineMs },
+        summary: `${domain} was not checked: ${why}`,
+        evidence: { limits: [batchDeadlineMs === undefined ? 'stopping' : 'batch-deadline'] },
       },
     ],
   };

@@ -99,6 +99,8 @@ export class Daemon {
   #guard!: TargetGuard;
   #outbox!: Outbox;
   #stopping = false;
+  /** Aborted by stop(): the running batch ends its domain checks early instead of finishing them. */
+  readonly #stop = new AbortController();
   #running = false;
   #lastTickAt: Date | undefined;
   #batchStartedAt: Date | undefined;
@@ -293,7 +295,7 @@ export class Daemon {
         (name) => this.#context(this.#domains.get(name)!, shared),
         this.#config.schedule.concurrency,
         this.#monitors,
-        { batchDeadlineMs: this.#config.checks.limits.batchDeadline },
+        { batchDeadlineMs: this.#config.checks.limits.batchDeadline, signal: this.#stop.signal },
       );
       checkMs = Math.round(performance.now() - checksStarted);
       if (rawReports.some((report) => report.findings.some((finding) => finding.status === 'error')))
@@ -435,9 +437,10 @@ export class Daemon {
     });
   }
 
-  /** Stop taking work; the batch in flight finishes (its checks have timeouts), then state is flushed. */
+  /** Stop taking work; the batch in flight ends early (its DNS fails fast from now on), then state is flushed. */
   stop(): void {
     this.#stopping = true;
+    this.#stop.abort();
     this.#wake?.();
   }
 }

@@ -244,7 +244,9 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   const bad = hosts.filter((host) => host.finding.status !== 'ok').map((host) => host.finding.subject);
   const summary =
     bad.length === 0
-      ? `${entries.length} MX record${entries.length === 1 ? '' : 's'}, all resolvable: ${mxList.join(', ')}`
+      ? entries.length > judged.length
+        ? `${entries.length} MX records; the first ${judged.length} are resolvable: ${mxList.slice(0, judged.length).join(', ')}`
+        : `${entries.length} MX record${entries.length === 1 ? '' : 's'}, all resolvable: ${mxList.join(', ')}`
       : `${bad.length} of ${entries.length} MX targets have a problem: ${bad.join(', ')}`;
   const evidence = {
     mx: judged.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),

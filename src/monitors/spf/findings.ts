@@ -150,7 +150,7 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
   if (tree.budgetExhausted) {
     Object.assign(evidence, { queries: tree.queries, budget: tree.budgetExhausted, lookupsAtLeast: true });
     failures.push(
-      `the include tree needs more than ${tree.budgetExhausted.max} DNS queries to walk (mailwarden's limit per SPF walk; walking stopped there), so it needs at least ${count(tree.totalLookups)} lookups where receivers allow 10`,
+      `the include tree needs more than ${tree.budgetExhausted.max} DNS queries to walk (mailwarden's limit per SPF walk; walking stopped there), so receivers would meet ${tree.totalLookups >= MAX_COUNT ? count(tree.totalLookups) : `at least ${tree.totalLookups}`} lookups where they allow 10`,
     );
     fixes.push(
       'Flatten the SPF record: a few includes of your real senders, ip4:/ip6: for your own servers, and no include trees that fan out.',
