@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { STATUSES } from '../model.ts';
 import { parseDuration } from './duration.ts';
 import { resolveSecret, type Secret } from './secret.ts';
+import { headerNameProblem, headerValueProblem, urlProblem } from './url.ts';
 
 export interface SchemaEnvironment {
   env: NodeJS.ProcessEnv;
@@ -133,7 +134,27 @@ export function createConfigSchema(environment: SchemaEnvironment) {
       return resolved.secret as Secret;
     });
 
-  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret });
+  /** A secret that must be an http(s) URL; the problem never quotes it. */
+  const secretUrl = secret.superRefine((value, ctx) => {
+    const problem = urlProblem(value.reveal());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  /** Header values may carry tokens (Authorization): secrets, resolved like every other. */
+  const headerValue = secret.superRefine((value, ctx) => {
+    const problem = headerValueProblem(value.reveal());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  const headers = z
+    .record(z.string(), headerValue)
+    .superRefine((record, ctx) => {
+      for (const name of Object.keys(record)) {
+        const problem = headerNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    })
+    .default({});
+
+  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secretUrl });
   const logChannel = z.strictObject({ type: z.literal('log') });
   const emailChannel = z.strictObject({
     type: z.literal('email'),
@@ -154,12 +175,12 @@ export function createConfigSchema(environment: SchemaEnvironment) {
   });
   const webhookChannel = z.strictObject({
     type: z.literal('webhook'),
-    url: secret,
+    url: secretUrl,
     /** HMAC-SHA256 key for the X-Mailwarden-Signature header. */
     secret: secret.optional(),
     format: z.enum(['json', 'alertmanager']).default('json'),
     timeout: duration('10s'),
-    headers: z.record(z.string(), z.string()).default({}),
+    headers,
   });
   const channel = z.discriminatedUnion('type', [slackChannel, emailChannel, webhookChannel, logChannel], {
     error: 'expected a channel with type slack, email, webhook or log',
