@@ -6,7 +6,13 @@ import type { Monitor, MonitorContext } from '../types.ts';
 /** One `rua` destination (RFC 8460 §3): a mailto: with a plausible address, or an https: URL with a host. */
 export function ruaProblem(uri: string): string | undefined {
   if (/^mailto:/i.test(uri)) {
-    const address = decodeURIComponent(uri.slice('mailto:'.length).split('?')[0] ?? '');
+    let address: string;
+    try {
+      address = decodeURIComponent(uri.slice('mailto:'.length).split('?')[0] ?? '');
+    } catch {
+      // found by fuzzing: a lone or bad %-escape made decodeURIComponent throw and the whole monitor fail
+      return `"${shown(uri, 100)}" is not a valid mailto: address (bad %-escape)`;
+    }
     return /^[^\s@]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(
       address,
     )
