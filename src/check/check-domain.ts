@@ -38,7 +38,11 @@ export async function checkDomain(
   const checkedAt = context.now().toISOString();
   const limits = checkLimits(context.options);
   const budget = new DomainBudget(context.dns, limits, domain);
-  const limited: MonitorContext = { ...context, dns: budget.client };
+  const limited: MonitorContext = {
+    ...context,
+    dns: budget.client,
+    shared: context.shared.scoped(() => budget.hit.size > 0),
+  };
   const results: (Finding[] | undefined)[] = monitors.map(() => undefined);
   const running = Promise.all(
     monitors.map(async (monitor, index) => {

@@ -3,6 +3,7 @@ import { checkDomain, checkDomains } from '../../src/check/check-domain.ts';
 import { boundFinding, FINDING_BOUNDS } from '../../src/check/finding-bounds.ts';
 import { isDnsError } from '../../src/dns/errors.ts';
 import type { Finding } from '../../src/model.ts';
+import { RunShared } from '../../src/monitors/run-shared.ts';
 import type { Monitor } from '../../src/monitors/types.ts';
 import { monitorContext } from '../spf/context.ts';
 import { FakeDns } from '../support/fake-dns.ts';
@@ -132,5 +133,43 @@ describe('bounds of one finding', () => {
     };
     const report = await checkDomain(monitorContext(new FakeDns()), 'a.example', [loud]);
     expect(report.findings[0]!.summary.length).toBeLessThanOrEqual(FINDING_BOUNDS.summaryChars);
+  });
+});
+
+describe('shared work and a domain over its limits', () => {
+  it('does not leave work cut short by one domain budget behind for the next domain', async () => {
+    const shared = new RunShared();
+    let computed = 0;
+    /** Both domains need the same shared lookup; the first one has no DNS budget left for it. */
+    const sharer: Monitor = {
+      name: 'sharer',
+      run: async (context, domain) => {
+        const answer = await context.shared.memo('shared:root', async () => {
+          computed++;
+          try {
+            await context.dns.query('example', 'SOA');
+            return 'ok';
+          } catch {
+            return 'failed';
+          }
+        });
+        return [{ check: 'sharer.root', subject: domain, status: 'ok', summary: answer, evidence: {} }];
+      },
+    };
+    const dns = new FakeDns().add('example', 'SOA', { mname: 'ns.example', rname: 'h.example', serial: 1 });
+    const hostile = { ...monitorContext(dns, { limits: { dnsQueriesPerDomain: 10 } }), shared };
+    const good = { ...monitorContext(dns), shared };
+    const greedyFirst: Monitor = {
+      name: 'greedy',
+      run: async (context, domain) => {
+        const found = await greedy.run(context, domain);
+        return [...found, ...(await sharer.run(context, domain))];
+      },
+    };
+    const first = await checkDomain(hostile, 'hostile.example', [greedyFirst]);
+    expect(first.findings.find((f) => f.check === 'sharer.root')?.summary).toBe('failed');
+    const second = await checkDomain(good, 'good.example', [sharer]);
+    expect(second.findings.find((f) => f.check === 'sharer.root')?.summary).toBe('ok');
+    expect(computed).toBe(2);
   });
 });
