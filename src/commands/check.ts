@@ -180,7 +180,10 @@ async function check(argv: string[]): Promise<number> {
   if (Object.keys(transport).length > 0) options.transport = transport;
   const guard = createTargetGuard({
     allowPrivateTargets: options.allowPrivateTargets,
-    trusted: dns.servers.map((server) => server.address),
+    // trusted for DNS on their own port only
+    trusted: dns.servers.map((server) =>
+      server.address.includes(':') ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`,
+    ),
   });
   const shared = new RunShared();
   const context: MonitorContext = { dns, guard, options, shared, now: () => new Date() };
