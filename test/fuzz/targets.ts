@@ -4,6 +4,8 @@ import { parseDkimKeyRecord } from '../../src/monitors/dkim/key-record.ts';
 import { parseDmarcRecord } from '../../src/monitors/dmarc/record-parser.ts';
 import { parseStsPolicy } from '../../src/monitors/mta-sts/policy.ts';
 import { judgeStsRecord } from '../../src/monitors/mta-sts/record.ts';
+import { checkHost } from '../../src/monitors/spf/check-host.ts';
+import { fetchSpf, walkSpfTree } from '../../src/monitors/spf/lookup-tree.ts';
 import { parseMacroString } from '../../src/monitors/spf/macro.ts';
 import { parseSpfRecord } from '../../src/monitors/spf/record-parser.ts';
 import { tlsRptMonitor } from '../../src/monitors/tls-rpt/index.ts';
@@ -62,6 +64,41 @@ export const TARGETS: FuzzTarget[] = [
       '%%',
       ':',
       '-all',
+    ],
+  },
+  {
+    name: 'spf-eval',
+    covers: inSrc('monitors/spf/'),
+    run: async (data) => {
+      // the record is evaluated (check_host, macros expanded) and linted (the walk) against a small zone
+      const dns = new FakeDns()
+        .add('example.com', 'TXT', text(data))
+        .add('example.com', 'MX', { preference: 10, exchange: 'mx.example.com' })
+        .add('mx.example.com', 'A', '192.0.2.1')
+        .add('inc.example.com', 'TXT', 'v=spf1 ip4:192.0.2.0/24 -all');
+      await checkHost(dns, { ip: '192.0.2.77', domain: 'example.com', sender: 'a.b@example.com' });
+      const fetched = await fetchSpf(dns, 'example.com');
+      if (fetched.status === 'ok') await walkSpfTree(dns, 'example.com', fetched.record);
+    },
+    seeds: [
+      'v=spf1 mx a:%{d} include:inc.example.com exists:%{ir}.%{l1r+-}.%{d} redirect=%{o} exp=%{d}',
+      'v=spf1 ptr:%{d2} a/24//64 -all',
+    ],
+    dictionary: [
+      '%{d}',
+      '%{i}',
+      '%{ir}',
+      '%{l}',
+      '%{o}',
+      '%{s}',
+      '%{h}',
+      '%{v}',
+      '%{p}',
+      '%{d1r}',
+      '%{l2-}',
+      'include:',
+      'redirect=',
+      ' ',
     ],
   },
   {
