@@ -17,6 +17,7 @@ import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import { benchHostile } from './hostile.ts';
 
 const { values } = parseArgs({
   options: {
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
       printPass(await pass('check, mx only', domains, byName(['mx'])));
       printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
+      for (const line of await benchHostile(labInfo())) console.log(line);
       if (!values['skip-daemon']) await daemonPass(domains);
     } finally {
       await Promise.all(proxies.map((proxy) => proxy.close()));
