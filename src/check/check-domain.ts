@@ -2,7 +2,7 @@ import type { DomainReport, Finding } from '../model.ts';
 import { checkLimits } from '../monitors/limits.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
-import { DomainBudget, type LimitName } from './domain-budget.ts';
+import { DomainBudget, type EndReason, type LimitName } from './domain-budget.ts';
 import { boundFinding } from './finding-bounds.ts';
 
 /** Normalises what a user typed into a domain name: lowercase, no trailing dot, IDN to A-labels. */
@@ -20,7 +20,7 @@ export function normaliseDomain(input: string): string {
 const WIND_DOWN_MS = 2_000;
 
 export interface CheckDomainOptions {
-  /** Stops the check early (the batch's deadline): it then ends as if its own deadline had passed. */
+  /** Stops the check early; its reason (an EndReason: 'batch-deadline' or 'stopping') is what the finding names. */
   signal?: AbortSignal;
 }
 
@@ -50,18 +50,22 @@ export async function checkDomain(
     }),
   );
   const late = lateness(limits.domainDeadlineMs, options.signal);
+  let endedBy: EndReason = 'deadline';
   try {
     const finished = await Promise.race([running.then(() => true), late.passed]);
     if (!finished) {
-      budget.expire();
+      const reason = options.signal?.aborted ? (options.signal.reason as EndReason) : 'deadline';
+      endedBy = reason === 'batch-deadline' || reason === 'stopping' ? reason : 'deadline';
+      budget.expire(endedBy);
       await Promise.race([running, delay(WIND_DOWN_MS)]);
     }
   } finally {
     late.clear();
   }
   const unfinished = monitors.filter((_, index) => results[index] === undefined).map((monitor) => monitor.name);
+  const ended = LIMIT_TEXT[endedBy]({ deadlineMs: limits.domainDeadlineMs });
   const findings = results.flatMap(
-    (found, index) => found ?? [lateMonitorFinding(monitors[index]!.name, domain, limits.domainDeadlineMs)],
+    (found, index) => found ?? [lateMonitorFinding(monitors[index]!.name, domain, endedBy, ended)],
   );
   if (budget.hit.size > 0) findings.push(limitsFinding(domain, budget, limits.domainDeadlineMs, unfinished));
   return { domain, checkedAt, findings: findings.map(boundFinding) };
@@ -91,18 +95,20 @@ function lateness(deadlineMs: number, signal: AbortSignal | undefined): { passed
 const delay = (ms: number): Promise<undefined> =>
   new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref?.());
 
-function lateMonitorFinding(monitor: string, domain: string, deadlineMs: number): Finding {
+function lateMonitorFinding(monitor: string, domain: string, limit: EndReason, ended: string): Finding {
   return {
     check: `${monitor}.monitor`,
     subject: domain,
     status: 'error',
-    summary: `The ${monitor} check of ${domain} did not finish within the domain's deadline of ${deadlineMs / 1000} s`,
-    evidence: { limit: 'deadline', deadlineMs },
+    summary: `The ${monitor} check of ${domain} did not finish: the check stopped at ${ended}`,
+    evidence: { limit },
   };
 }
 
 const LIMIT_TEXT: Record<LimitName, (limits: { deadlineMs: number }) => string> = {
   deadline: ({ deadlineMs }) => `its deadline of ${deadlineMs / 1000} s (checks.limits.domainDeadline)`,
+  'batch-deadline': () => "the batch's deadline (checks.limits.batchDeadline)",
+  stopping: () => 'mailwarden stopping',
   'dns-queries': () => 'its DNS query budget (checks.limits.dnsQueriesPerDomain)',
   'dns-bytes': () => 'its DNS data bound (checks.limits.dnsBytesPerDomain)',
 };
@@ -156,9 +162,11 @@ export async function checkDomains(
   const reports: DomainReport[] = new Array(domains.length);
   const batch = new AbortController();
   const timer =
-    options.batchDeadlineMs === undefined ? undefined : setTimeout(() => batch.abort(), options.batchDeadlineMs);
+    options.batchDeadlineMs === undefined
+      ? undefined
+      : setTimeout(() => batch.abort('batch-deadline'), options.batchDeadlineMs);
   timer?.unref?.();
-  const stop = () => batch.abort();
+  const stop = () => batch.abort('stopping');
   if (options.signal?.aborted) stop();
   options.signal?.addEventListener('abort', stop, { once: true });
   let next = 0;
@@ -168,7 +176,7 @@ export async function checkDomains(
       const domain = domains[index]!;
       const context = contextFor(domain);
       reports[index] = batch.signal.aborted
-        ? notStartedReport(context, domain, options.signal?.aborted ? undefined : options.batchDeadlineMs)
+        ? notStartedReport(context, domain, batch.signal.reason === 'stopping' ? undefined : options.batchDeadlineMs)
         : await checkDomain(context, domain, monitors, { signal: batch.signal });
     }
   };

@@ -8,7 +8,10 @@ import { DnsError } from '../dns/errors.ts';
 import type { DnsAnswer, DnsClient, DnsRecord } from '../dns/types.ts';
 import type { CheckLimits } from '../monitors/limits.ts';
 
-export type LimitName = 'deadline' | 'dns-queries' | 'dns-bytes';
+export type LimitName = 'deadline' | 'batch-deadline' | 'stopping' | 'dns-queries' | 'dns-bytes';
+
+/** Why a check ends before its monitors do: its own deadline, the batch's, or mailwarden stopping. */
+export type EndReason = 'deadline' | 'batch-deadline' | 'stopping';
 
 export class DomainBudget {
   readonly client: DnsClient;
@@ -17,6 +20,7 @@ export class DomainBudget {
   #queries = 0;
   #bytes = 0;
   #expired = false;
+  #endReason: EndReason = 'deadline';
   readonly #limits: CheckLimits;
   readonly #domain: string;
 
@@ -39,16 +43,22 @@ export class DomainBudget {
     return this.#bytes;
   }
 
-  /** The deadline passed: every further query fails at once, so the monitors wind down. */
-  expire(): void {
+  /** The check must end (deadline, batch deadline, stopping): every further query fails at once. */
+  expire(reason: EndReason = 'deadline'): void {
     this.#expired = true;
-    this.hit.add('deadline');
+    this.#endReason = reason;
+    this.hit.add(reason);
   }
 
   async #ask(name: string, type: string, ask: () => Promise<DnsAnswer>): Promise<DnsAnswer> {
     const question = { name, type, class: 'IN' };
     if (this.#expired) {
-      throw new DnsError('timeout', question, `not asked: the check of ${this.#domain} passed its deadline`);
+      const why = {
+        deadline: 'passed its deadline',
+        'batch-deadline': "passed the batch's deadline",
+        stopping: 'was stopped',
+      };
+      throw new DnsError('timeout', question, `not asked: the check of ${this.#domain} ${why[this.#endReason]}`);
     }
     if (this.#queries >= this.#limits.dnsQueriesPerDomain) {
       this.hit.add('dns-queries');

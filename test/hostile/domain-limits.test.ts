@@ -98,6 +98,23 @@ describe('limits of one domain check', () => {
   });
 });
 
+describe('stopping mailwarden during a batch', () => {
+  it('ends the running domain (naming why) and reports the others as not checked', async () => {
+    const stop = new AbortController();
+    const contextFor = () => monitorContext(new FakeDns(), { limits: { domainDeadlineMs: 60_000 } });
+    setTimeout(() => stop.abort(), 100);
+    const reports = await checkDomains(['a.example', 'b.example'], contextFor, 1, [stuck, quick], {
+      signal: stop.signal,
+    });
+    const limits = reports[0]!.findings.find((f) => f.check === 'check.limits');
+    expect(limits?.summary).toMatch(/stopped at mailwarden stopping/);
+    expect(limits?.evidence).toMatchObject({ limits: ['stopping'] });
+    expect(reports[1]!.findings).toEqual([
+      expect.objectContaining({ check: 'check.limits', summary: 'b.example was not checked: mailwarden is stopping' }),
+    ]);
+  });
+});
+
 describe('bounds of one finding', () => {
   it('keeps summaries, fixes and evidence of a 1,000-rua record small, saying what was cut', () => {
     const rua = Array.from({ length: 1_000 }, (_, i) => `mailto:dmarc-reports-${i}@reports.example`);
