@@ -1,3 +1,4 @@
+import { say } from '../i18n/say.ts';
 import type { DomainReport, Finding } from '../model.ts';
 import { checkLimits } from '../monitors/limits.ts';
 import { MONITORS } from '../monitors/registry.ts';
@@ -137,7 +138,7 @@ async function runMonitor(monitor: Monitor, context: MonitorContext, domain: str
         check: `${monitor.name}.monitor`,
         subject: domain,
         status: 'error',
-        summary: `The ${monitor.name} check could not run: ${message}`,
+        ...say('*', 'monitor-crashed', { monitor: monitor.name, error: message }),
         evidence: { error: message },
       },
     ];

@@ -8,12 +8,16 @@ export interface ReceivedMail {
 }
 
 /** A tiny SMTP receiver on loopback for tests: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT. No TLS. */
-export async function startSmtpSink(): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
+export async function startSmtpSink(
+  options: { rcptReply?: string } = {},
+): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    // A sender killed mid-conversation (the e2e kill -9 test) resets the connection: that is not the sink's error.
+    socket.on('error', () => socket.destroy());
     socket.setEncoding('utf8');
     let buffer = '';
     let inData = false;
@@ -49,7 +53,7 @@ export async function startSmtpSink(): Promise<{ port: number; mails: ReceivedMa
           socket.write('250 ok\r\n');
         } else if (verb === 'RCPT') {
           current.to.push(line.slice(8));
-          socket.write('250 ok\r\n');
+          socket.write(`${options.rcptReply ?? '250 ok'}\r\n`);
         } else if (verb === 'DATA') {
           inData = true;
           socket.write('354 go\r\n');

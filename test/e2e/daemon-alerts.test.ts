@@ -7,6 +7,7 @@ import { signature } from '../../src/alerts/webhook.ts';
 import type { ReceivedRequest } from '../alerts/http-receiver.ts';
 import { replaceZone, restoreZone } from '../lab/control.ts';
 import { labInfo } from '../lab/info.ts';
+import { STORE_KINDS, type TestDatabase, type TestStoreKind, testDatabase } from '../support/stores.ts';
 import {
   type DaemonProcess,
   mimeParts,
@@ -54,9 +55,10 @@ afterAll(async () => {
   await receivers?.close();
 });
 
-function labConfig(domains: string[]) {
+function labConfig(domains: string[], database?: TestDatabase) {
   const lab = labInfo();
   return tmpConfig({
+    ...(database ? { stateUrl: database.url } : {}),
     resolver: `${lab.resolver.address}:${lab.resolver.port}`,
     trustAnchorFile: lab.trustAnchorFile,
     ...(lab.caFile ? { caFile: lab.caFile } : {}),
@@ -73,12 +75,13 @@ function resetReceivers(): void {
   receivers.smtp.mails.length = 0;
 }
 
-describe('mailwarden run against the lab', () => {
+describe.each(STORE_KINDS)('mailwarden run against the lab, state on %s', (kind: TestStoreKind) => {
   it('alerts once per route after confirmation, retries a failing webhook, survives a restart and announces the recovery', async () => {
     resetReceivers();
     const zone = 'e2e-alerts.test';
     const good = zoneText(zone);
-    const config = await labConfig([zone]);
+    const database = await testDatabase(kind);
+    const config = await labConfig([zone], database);
     let daemon = startDaemon(config.file);
     try {
       await waitFor('the baseline check', () => daemon.lines('run finished').length >= 1);
@@ -143,7 +146,7 @@ describe('mailwarden run against the lab', () => {
       expect(mail.text).toContain(`${zone}: ok → fail`);
       expect(mail.text).toContain(`before: DMARC policy for ${zone} is reject`);
       expect(mail.text).toContain('fix: After checking the aggregate reports');
-      expect(mail.html).toContain(`<b>${zone}</b>: ok → fail`);
+      expect(mail.html).toContain(`<div class="who">${zone}: ok → fail</div>`);
 
       // Restart while the failure is open: nothing is re-sent …
       const first = await daemon.stop('SIGTERM');
@@ -180,9 +183,62 @@ describe('mailwarden run against the lab', () => {
       await daemon.stop();
       await restoreZone(zone);
       await config.remove();
+      await database.remove();
     }
   }, 150_000);
 
+  it('kill -9 in the middle of batches loses no alert and repeats none beyond the same idempotency key', async () => {
+    resetReceivers();
+    const zone = 'e2e-alerts.test';
+    const good = zoneText(zone);
+    const database = await testDatabase(kind);
+    const config = await labConfig([zone], database);
+    let daemon = startDaemon(config.file);
+    try {
+      await waitFor('the baseline check', () => daemon.lines('run finished').length >= 1);
+      await replaceZone(zone, good.replace('"v=DMARC1; p=reject;', '"v=DMARC1; p=none;'));
+      // Kill the daemon hard, again and again, while it confirms the regression and delivers it: at a batch start,
+      // between the batch's write and the delivery, during the delivery.
+      for (const pauseMs of [300, 900, 1500, 2200]) {
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        await daemon.stop('SIGKILL');
+        daemon = startDaemon(config.file);
+        await waitFor('the restarted daemon', () => daemon.lines('mailwarden started').length >= 1);
+      }
+      await waitFor(
+        'the regression on every channel',
+        () =>
+          receivers.slack.requests.length >= 1 &&
+          receivers.smtp.mails.length >= 1 &&
+          accepted(receivers.webhook.requests).length >= 1,
+      );
+      await moreRuns(daemon, 3);
+      // Nothing lost: every channel got the regression. Nothing repeated beyond at-least-once: every webhook request
+      // carries the same idempotency key, and the history holds the regression once.
+      const hooks = accepted(receivers.webhook.requests);
+      expect(new Set(hooks.map((request) => request.headers['idempotency-key'])).size).toBe(1);
+      expect(hooks.length).toBeLessThanOrEqual(2);
+      expect(receivers.slack.requests.length).toBeLessThanOrEqual(2);
+      expect(webhookNotices(hooks[0]!)).toMatchObject([{ type: 'regression', check: 'dmarc.policy', domain: zone }]);
+      await daemon.stop();
+      const store = await database.open();
+      try {
+        const history = await store.readHistory({ domain: zone });
+        expect(history.filter((entry) => entry.kind === 'regression')).toHaveLength(1);
+        expect(await store.listOutbox()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await daemon.stop();
+      await restoreZone(zone);
+      await config.remove();
+      await database.remove();
+    }
+  }, 150_000);
+});
+
+describe('mailwarden run against the lab', () => {
   it('escapes a hostile DMARC record in Slack (mrkdwn) and in the e-mail HTML part', async () => {
     resetReceivers();
     const zone = 'e2e-escape.test';
@@ -227,6 +283,37 @@ describe('mailwarden run against the lab', () => {
     } finally {
       await daemon.stop();
       await restoreZone(zone);
+      await config.remove();
+    }
+  }, 90_000);
+
+  it('a domain already broken when it is added alerts at its first check, once, grouped as "already failing"', async () => {
+    resetReceivers();
+    const zone = 'spf-plusall.test';
+    const config = await labConfig([zone]);
+    const daemon = startDaemon(config.file);
+    try {
+      await waitFor(
+        'the first-check alert on every channel',
+        () =>
+          receivers.slack.requests.length >= 1 &&
+          receivers.smtp.mails.length >= 1 &&
+          accepted(receivers.webhook.requests).length >= 1,
+      );
+      expect(daemon.lines('run finished')[0]).toMatchObject({ domains: 1, resolverHealthy: true });
+      const notices = webhookNotices(accepted(receivers.webhook.requests)[0]!);
+      expect(notices.length).toBeGreaterThan(0);
+      expect(new Set(notices.map((n) => n.type))).toEqual(new Set(['baseline']));
+      expect(notices.find((n) => n.check === 'spf.policy')).toMatchObject({ domain: zone, after: { status: 'fail' } });
+      expect(slackText(receivers.slack.requests[0]!)).toContain('Already failing at first check · spf.policy');
+      expect(mimeParts(receivers.smtp.mails[0]!.data).text).toContain('Already failing at first check · spf.policy');
+      // Later checks of the unchanged domain send nothing more (it is open; the reminder comes after 24 h).
+      const runs = daemon.lines('run finished').length;
+      await waitFor('two more runs', () => daemon.lines('run finished').length >= runs + 2);
+      expect(receivers.slack.requests).toHaveLength(1);
+      expect(receivers.smtp.mails).toHaveLength(1);
+    } finally {
+      await daemon.stop();
       await config.remove();
     }
   }, 90_000);

@@ -1,5 +1,6 @@
 /** Every crash the fuzzer found, kept as it was found, with what the code must do instead. */
 import { describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/render.ts';
 import { ruaProblem, tlsRptMonitor } from '../../src/monitors/tls-rpt/index.ts';
 import { monitorContext } from '../spf/context.ts';
 import { FakeDns } from '../support/fake-dns.ts';
@@ -15,10 +16,11 @@ describe('fuzzer crash regressions', () => {
     const [finding] = await tlsRptMonitor.run(monitorContext(dns), 'example.com');
     expect(finding).toMatchObject({ check: 'tlsrpt.record', status: 'fail' });
     expect(finding!.summary).toMatch(/bad %-escape/);
+    expect(render(finding!, 'nl').summary).toMatch(/ongeldige %-codering/);
   });
 
   it('a mailto: rua with a bad %-escape is a problem, not an exception', () => {
-    expect(ruaProblem('mailto:%')).toMatch(/not a valid mailto: address \(bad %-escape\)/);
+    expect(ruaProblem('mailto:%')).toEqual({ reason: 'bad-escape', params: { uri: 'mailto:%' } });
     expect(ruaProblem('mailto:tls%40example.com')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/render.ts';
 import { mxTargets } from '../../src/monitors/mail-hosts/mx-targets.ts';
 import { mxMonitor } from '../../src/monitors/mx/index.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
@@ -24,7 +25,12 @@ describe('mx.records and special-purpose addresses', () => {
     const findings = await mxMonitor.run(contextFor(dns), 'inside.test');
     const host = findings.find((f) => f.subject === 'mx.inside.test');
     expect(host).toMatchObject({ status: 'warn' });
-    expect(host?.summary).toMatch(/only to special-purpose addresses \(private \(RFC 1918\); loopback\)/);
+    expect(host).toMatchObject({ reason: 'target-special-purpose' });
+    expect(host?.summary).toMatch(/cannot be reached from the Internet/);
+    expect(host?.summary).toMatch(/\(special-purpose addresses: private \(RFC 1918\); loopback\)$/);
+    expect(render(host!, 'nl').summary).toMatch(
+      /^MX-host mx.inside.test heeft alleen adressen die vanaf internet niet bereikbaar zijn.*private \(RFC 1918\); loopback\)$/,
+    );
     expect(findings[0]).toMatchObject({ subject: 'inside.test', status: 'warn' });
   });
 
@@ -57,7 +63,12 @@ describe('caps on MX hosts and addresses', () => {
     expect(findings.filter((f) => /^mx\d+\.many\.test$/.test(f.subject))).toHaveLength(10);
     const limit = findings.find((f) => f.subject === 'many.test/limit');
     expect(limit).toMatchObject({ status: 'warn', evidence: { mxRecords: 500, checked: 10 } });
-    expect(limit?.summary).toMatch(/checks\.limits\.mxHostsPerDomain/);
+    expect(limit).toMatchObject({ reason: 'too-many-mx' });
+    expect(limit?.summary).toMatch(/only the first 10 of 500 .*checks\.limits\.mxHostsPerDomain/);
+    expect(render(limit!, 'nl').summary).toMatch(/te veel MX-records .*de eerste 10 van de 500/);
+    expect(findings[0]?.summary).toMatch(
+      /^500 MX records; the first 10 \(all that are checked\) are resolvable: 0 mx0.many.test, .*, 9 mx9.many.test$/,
+    );
     expect(dns.queries.length).toBeLessThanOrEqual(1 + 2 * 10);
   });
 

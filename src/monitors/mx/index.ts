@@ -1,5 +1,6 @@
 import { DnsError } from '../../dns/errors.ts';
 import type { DnsAnswer, DnsRecord } from '../../dns/types.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { worstStatus } from '../../model.ts';
 import { classifyAddress } from '../../net/special-purpose.ts';
@@ -31,12 +32,12 @@ function toMxEntry(record: DnsRecord): MxEntry {
   return { preference: data.preference ?? 0, exchange: (data.exchange ?? '').replace(/\.$/, '').toLowerCase() };
 }
 
-function errorFinding(subject: string, what: string, error: DnsError): Finding {
+function errorFinding(subject: string, texts: ReturnType<typeof say>, error: DnsError): Finding {
   return {
     check: CHECK,
     subject,
     status: 'error',
-    summary: `Could not look up ${what}: ${error.message}`,
+    ...texts,
     evidence: { error: error.kind, server: error.server, ede: error.ede },
   };
 }
@@ -53,9 +54,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: `MX target ${host} is an IP address literal, not a host name`,
+        ...say('mx.records', 'target-ip-literal', { host, domain }),
         evidence,
-        fix: `Point the MX record at a host name (e.g. mail.${domain}) that has A/AAAA records; RFC 5321 §5.1 does not allow an address as MX target.`,
       },
     };
   }
@@ -65,9 +65,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: `MX target ${host} is localhost: senders would deliver to themselves`,
+        ...say('mx.records', 'target-localhost', { host }),
         evidence,
-        fix: 'Replace the MX record by the name of the real mail server, or publish a null MX (MX 0 .) if the domain receives no mail.',
       },
     };
   }
@@ -78,7 +77,14 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
   for (const [index, result] of lookups.entries()) {
     if (result.status === 'rejected') {
       if (result.reason instanceof DnsError)
-        return { addresses: [], finding: errorFinding(host, `the address of ${host}`, result.reason) };
+        return {
+          addresses: [],
+          finding: errorFinding(
+            host,
+            say('mx.records', 'target-lookup-failed', { host, error: result.reason.message }),
+            result.reason,
+          ),
+        };
       throw result.reason;
     }
     const answer = result.value;
@@ -94,9 +100,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: `MX target ${host} is a CNAME (to ${cname}); MX must name a host with its own A/AAAA records`,
+        ...say('mx.records', 'target-cname', { host, cname }),
         evidence: { ...evidence, cname, addresses },
-        fix: `Change the MX record to point at ${cname} directly (RFC 2181 §10.3, RFC 5321 §5.1); some senders refuse CNAME targets.`,
       },
     };
   }
@@ -106,39 +111,36 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: nxdomain
-          ? `MX target ${host} does not exist (NXDOMAIN): mail to ${domain} cannot be delivered there`
-          : `MX target ${host} has no A or AAAA record: mail to ${domain} cannot be delivered there`,
+        ...(nxdomain
+          ? say('mx.records', 'target-nxdomain', { host, domain })
+          : say('mx.records', 'target-no-address', { host, domain })),
         evidence: { ...evidence, nxdomain },
-        fix: `Publish A/AAAA records for ${host}, or remove it from the MX set of ${domain}.`,
       },
     };
   }
   const special = addresses.map((address) => classifyAddress(address)?.category);
   if (!context.options.allowPrivateTargets && special.every((category) => category !== undefined)) {
-    const categories = [...new Set(special)].join('; ');
+    const categories = [...new Set(special)] as string[];
     return {
       addresses,
       finding: {
         ...base,
         status: 'warn',
-        summary: `MX target ${host} resolves only to special-purpose addresses (${categories}): mail from the Internet cannot reach it there, and mailwarden does not probe it`,
+        ...say('mx.records', 'target-special-purpose', { host, categories }),
         evidence: { ...evidence, addresses, specialPurpose: special },
-        fix: `Publish the public address(es) of ${host}; loopback, private (RFC 1918), link-local and documentation addresses are not reachable from other networks.`,
       },
     };
   }
   const { addressesPerHost } = checkLimits(context.options);
-  const capped =
-    addresses.length > addressesPerHost
-      ? ` (only the first ${addressesPerHost} are probed: checks.limits.addressesPerHost)`
-      : '';
+  const capped = addresses.length > addressesPerHost;
   return {
     addresses,
     finding: {
       ...base,
       status: 'ok',
-      summary: `MX target ${host} resolves to ${addresses.join(', ')}${capped}`,
+      ...(capped
+        ? say('mx.records', 'target-ok-capped', { host, addresses, probed: addressesPerHost })
+        : say('mx.records', 'target-ok', { host, addresses })),
       evidence: { ...evidence, addresses, ...(capped ? { probedAddresses: addressesPerHost } : {}) },
     },
   };
@@ -147,11 +149,10 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
 function domainFinding(
   domain: string,
   status: Finding['status'],
-  summary: string,
+  texts: ReturnType<typeof say>,
   evidence: Finding['evidence'],
-  fix?: string,
 ): Finding {
-  return { check: CHECK, subject: domain, status, summary, evidence, ...(fix ? { fix } : {}) };
+  return { check: CHECK, subject: domain, status, ...texts, evidence };
 }
 
 async function implicitMx(context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -161,24 +162,13 @@ async function implicitMx(context: MonitorContext, domain: string): Promise<Find
   );
   if (addresses.length > 0) {
     return [
-      domainFinding(
-        domain,
-        'info',
-        `No MX record: senders fall back to the domain's own address (${addresses.join(', ')})`,
-        { mx: [], implicitMx: addresses },
-        `Publish an explicit MX record (or a null MX "MX 0 ." if ${domain} receives no mail); the A/AAAA fallback is legacy behaviour.`,
-      ),
+      domainFinding(domain, 'info', say('mx.records', 'implicit-mx', { domain, addresses }), {
+        mx: [],
+        implicitMx: addresses,
+      }),
     ];
   }
-  return [
-    domainFinding(
-      domain,
-      'warn',
-      `No MX record and no address: ${domain} cannot receive mail, and senders only find out after retrying`,
-      { mx: [], implicitMx: [] },
-      `If ${domain} receives no mail, publish a null MX ("${domain}. IN MX 0 .", RFC 7505) so senders fail fast; otherwise publish MX records.`,
-    ),
-  ];
+  return [domainFinding(domain, 'warn', say('mx.records', 'no-mx-no-address', { domain }), { mx: [], implicitMx: [] })];
 }
 
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -186,19 +176,12 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   try {
     answer = await context.dns.query(domain, 'MX');
   } catch (error) {
-    if (error instanceof DnsError) return [errorFinding(domain, `the MX records of ${domain}`, error)];
+    if (error instanceof DnsError)
+      return [errorFinding(domain, say('mx.records', 'mx-lookup-failed', { domain, error: error.message }), error)];
     throw error;
   }
   if (answer.rcode === 'NXDOMAIN') {
-    return [
-      domainFinding(
-        domain,
-        'fail',
-        `${domain} does not exist (NXDOMAIN)`,
-        { rcode: answer.rcode },
-        `Check the spelling, or register/restore the domain's delegation; mail addressed to ${domain} bounces.`,
-      ),
-    ];
+    return [domainFinding(domain, 'fail', say('mx.records', 'domain-nxdomain', { domain }), { rcode: answer.rcode })];
   }
   // A recursive answer holds only the CNAME chain of the question and its final MX RRset.
   const entries = recordsOfType(answer, 'MX')
@@ -208,7 +191,10 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
     try {
       return await implicitMx(context, domain);
     } catch (error) {
-      if (error instanceof DnsError) return [errorFinding(domain, `the addresses of ${domain}`, error)];
+      if (error instanceof DnsError)
+        return [
+          errorFinding(domain, say('mx.records', 'address-lookup-failed', { domain, error: error.message }), error),
+        ];
       throw error;
     }
   }
@@ -217,22 +203,17 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (nullMx.length > 0) {
     if (entries.length === 1 && nullMx[0]!.preference === 0) {
       return [
-        domainFinding(domain, 'ok', `Null MX (RFC 7505): ${domain} declares that it accepts no mail`, {
+        domainFinding(domain, 'ok', say('mx.records', 'null-mx', { domain }), {
           mx: mxList,
           nullMx: true,
         }),
       ];
     }
     return [
-      domainFinding(
-        domain,
-        'fail',
-        `Null MX mixed with other MX records (${mxList.join(', ')}): the null MX is invalid and senders may bounce or deliver unpredictably`,
-        { mx: mxList, nullMx: true },
-        entries.length > 1
-          ? `Either remove "MX 0 ." (the domain receives mail) or remove every other MX record (it does not), RFC 7505 §3.`
-          : 'A null MX must have preference 0: publish exactly "MX 0 .".',
-      ),
+      domainFinding(domain, 'fail', say('mx.records', 'null-mx-mixed', { mx: mxList, alone: entries.length === 1 }), {
+        mx: mxList,
+        nullMx: true,
+      }),
     ];
   }
   const { mxHostsPerDomain } = checkLimits(context.options);
@@ -242,17 +223,17 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (entries.length > judged.length) findings.push(tooManyFinding(domain, entries.length, mxHostsPerDomain));
   const status = worstStatus(findings.map((finding) => finding.status));
   const bad = hosts.filter((host) => host.finding.status !== 'ok').map((host) => host.finding.subject);
-  const summary =
+  const texts =
     bad.length === 0
       ? entries.length > judged.length
-        ? `${entries.length} MX records; the first ${judged.length} are resolvable: ${mxList.slice(0, judged.length).join(', ')}`
-        : `${entries.length} MX record${entries.length === 1 ? '' : 's'}, all resolvable: ${mxList.join(', ')}`
-      : `${bad.length} of ${entries.length} MX targets have a problem: ${bad.join(', ')}`;
+        ? say('mx.records', 'first-resolvable', { mx: mxList.slice(0, judged.length), total: entries.length })
+        : say('mx.records', 'all-resolvable', { mx: mxList })
+      : say('mx.records', 'targets-broken', { bad, total: entries.length });
   const evidence = {
     mx: judged.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),
     ...(entries.length > judged.length ? { mxRecords: entries.length, checked: judged.length } : {}),
   };
-  return [domainFinding(domain, status, summary, evidence), ...findings];
+  return [domainFinding(domain, status, texts, evidence), ...findings];
 }
 
 /** More MX hosts than one check looks at: the rest are neither resolved nor probed. */
@@ -261,9 +242,8 @@ function tooManyFinding(domain: string, count: number, cap: number): Finding {
     check: CHECK,
     subject: `${domain}/limit`,
     status: 'warn',
-    summary: `${domain} has ${count} MX records; only the first ${cap} by preference are checked and probed (checks.limits.mxHostsPerDomain)`,
+    ...say('mx.records', 'too-many-mx', { domain, count, cap }),
     evidence: { mxRecords: count, checked: cap, limit: 'mxHostsPerDomain' },
-    fix: 'Publish a few MX records (two to four hosts are plenty); senders try them in preference order, and hundreds only slow delivery down.',
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authoritative, dnsPort } from './addresses.ts';
 import type { BuiltZone } from './build.ts';
@@ -70,7 +70,13 @@ export async function startNsd(instance: NsdInstance): Promise<LabProcess> {
     join(dir, 'lab.pid'),
   );
   const firstZone = instance.zones[0]?.name;
-  await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined);
+  // NSD answers once every zone is read: a bench zone of 100,000 domains (~200 MB signed) takes a while.
+  const zoneBytes = instance.zones.reduce(
+    (sum, zone) => sum + (existsSync(zone.file) ? statSync(zone.file).size : 0),
+    0,
+  );
+  const timeoutMs = 15_000 + Math.ceil(zoneBytes / 1_000_000) * 500;
+  await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined, timeoutMs);
   return proc;
 }
 

@@ -16,6 +16,12 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
   // systemd-analyze rates deploy/mailwarden.service (test/deploy/); installing it starts nothing here
   { name: 'systemd', program: '/usr/bin/systemd-analyze' },
+  // The dashboard's browser tests and PDF reports (headless printing), and the alert e-mail screenshots.
+  { name: 'chromium', program: '/usr/bin/chromium' },
+  // The state store's PostgreSQL (started on demand, see postgres.ts); postgresql-common comes only with a server.
+  { name: 'postgresql', program: '/usr/bin/pg_ctlcluster' },
+  // The alert tests' Alertmanager (started by the test on loopback, see alertmanager.ts).
+  { name: 'prometheus-alertmanager', program: '/usr/bin/prometheus-alertmanager' },
 ];
 
 const policyRcD = '/usr/sbin/policy-rc.d';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { BuiltZone } from './build.ts';
 import type { LabProcess } from './daemon.ts';
 import { labJsonFile } from './paths.ts';
+import type { LabPostgres } from './postgres.ts';
 
 export interface ServerAddress {
   address: string;
@@ -31,6 +32,8 @@ export interface LabState {
   caFile?: string;
   smtp?: SmtpListener[];
   https?: HttpsHost[];
+  /** The shared PostgreSQL, once a test asked for it (test/lab/postgres.ts labPostgres()). */
+  postgres?: LabPostgres;
 }
 
 export interface SmtpListener {
