@@ -3,7 +3,7 @@ import type { DomainReport, Finding } from '../model.ts';
 import { checkLimits } from '../monitors/limits.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
-import { DomainBudget, type EndReason, type LimitName } from './domain-budget.ts';
+import { DomainBudget, type EndReason } from './domain-budget.ts';
 import { boundFinding } from './finding-bounds.ts';
 
 /** Normalises what a user typed into a domain name: lowercase, no trailing dot, IDN to A-labels. */
@@ -64,9 +64,8 @@ export async function checkDomain(
     late.clear();
   }
   const unfinished = monitors.filter((_, index) => results[index] === undefined).map((monitor) => monitor.name);
-  const ended = LIMIT_TEXT[endedBy]({ deadlineMs: limits.domainDeadlineMs });
   const findings = results.flatMap(
-    (found, index) => found ?? [lateMonitorFinding(monitors[index]!.name, domain, endedBy, ended)],
+    (found, index) => found ?? [lateMonitorFinding(monitors[index]!.name, domain, endedBy, limits.domainDeadlineMs)],
   );
   if (budget.hit.size > 0) findings.push(limitsFinding(domain, budget, limits.domainDeadlineMs, unfinished));
   return { domain, checkedAt, findings: findings.map(boundFinding) };
@@ -96,35 +95,25 @@ function lateness(deadlineMs: number, signal: AbortSignal | undefined): { passed
 const delay = (ms: number): Promise<undefined> =>
   new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref?.());
 
-function lateMonitorFinding(monitor: string, domain: string, limit: EndReason, ended: string): Finding {
+function lateMonitorFinding(monitor: string, domain: string, limit: EndReason, deadlineMs: number): Finding {
   return {
     check: `${monitor}.monitor`,
     subject: domain,
     status: 'error',
-    summary: `The ${monitor} check of ${domain} did not finish: the check stopped at ${ended}`,
+    ...say('*', 'monitor-unfinished', { monitor, domain, limit, deadlineMs }),
     evidence: { limit },
   };
 }
 
-const LIMIT_TEXT: Record<LimitName, (limits: { deadlineMs: number }) => string> = {
-  deadline: ({ deadlineMs }) => `its deadline of ${deadlineMs / 1000} s (checks.limits.domainDeadline)`,
-  'batch-deadline': () => "the batch's deadline (checks.limits.batchDeadline)",
-  stopping: () => 'mailwarden stopping',
-  'dns-queries': () => 'its DNS query budget (checks.limits.dnsQueriesPerDomain)',
-  'dns-bytes': () => 'its DNS data bound (checks.limits.dnsBytesPerDomain)',
-};
-
 /** check.limits: the domain's check stopped at a limit; what it found until then stands, the rest is `error`. */
 function limitsFinding(domain: string, budget: DomainBudget, deadlineMs: number, unfinished: string[]): Finding {
   const hit = [...budget.hit];
-  const what = hit.map((name) => LIMIT_TEXT[name]({ deadlineMs })).join(' and ');
   return {
     check: 'check.limits',
     subject: domain,
     status: 'error',
-    summary: `The check of ${domain} stopped at ${what}; findings that needed more are "error"`,
+    ...say('check.limits', 'limits-hit', { domain, limits: hit, deadlineMs }),
     evidence: { limits: hit, dnsQueries: budget.queries, dnsBytes: budget.bytes, unfinished },
-    fix: `A domain whose DNS needs this much (include bombs, hundreds of MX hosts) cannot be checked fully and makes receivers fail too: simplify its records. If ${domain} is legitimate, raise the limit under checks.limits.`,
   };
 }
 
@@ -192,10 +181,6 @@ export async function checkDomains(
 
 /** A domain the batch had no time left for (or mailwarden is stopping): one `error`, so nothing counts as gone. */
 function notStartedReport(context: MonitorContext, domain: string, batchDeadlineMs: number | undefined): DomainReport {
-  const why =
-    batchDeadlineMs === undefined
-      ? 'mailwarden is stopping'
-      : `the batch passed its deadline of ${batchDeadlineMs / 1000} s (checks.limits.batchDeadline) first`;
   return {
     domain,
     checkedAt: context.now().toISOString(),
@@ -204,7 +189,7 @@ function notStartedReport(context: MonitorContext, domain: string, batchDeadline
         check: 'check.limits',
         subject: domain,
         status: 'error',
-        summary: `${domain} was not checked: ${why}`,
+        ...say('check.limits', 'not-checked', batchDeadlineMs === undefined ? { domain } : { domain, batchDeadlineMs }),
         evidence: { limits: [batchDeadlineMs === undefined ? 'stopping' : 'batch-deadline'] },
       },
     ],

@@ -279,7 +279,10 @@ export async function probeSmtpOnce(mx: string, address: string, settings: Probe
     deadline.clear();
     result.durationMs = Date.now() - started;
   }
-  if (deadline.passed()) result.deadlinePassed = true;
+  if (deadline.passed()) {
+    result.deadlinePassed = true;
+    result.deadlineMs = settings.totalTimeoutMs!;
+  }
   return result;
 }
 

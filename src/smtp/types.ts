@@ -73,6 +73,8 @@ export interface SmtpProbeResult {
   durationMs: number;
   /** The probe was stopped at its total deadline (a server answering too slowly): not retried. */
   deadlinePassed?: boolean;
+  /** That total deadline (ms), when it passed. */
+  deadlineMs?: number;
   /** ISO 8601 start of the last attempt. */
   probedAt: string;
 }

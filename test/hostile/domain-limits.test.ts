@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkDomain, checkDomains } from '../../src/check/check-domain.ts';
 import { boundFinding, FINDING_BOUNDS } from '../../src/check/finding-bounds.ts';
 import { isDnsError } from '../../src/dns/errors.ts';
+import { render } from '../../src/i18n/render.ts';
+import { say } from '../../src/i18n/say.ts';
 import type { Finding } from '../../src/model.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
 import type { Monitor } from '../../src/monitors/types.ts';
@@ -48,6 +50,9 @@ const stuck: Monitor = {
   },
 };
 
+/** Never finishes at all, not even when its DNS fails. */
+const deaf: Monitor = { name: 'deaf', run: () => new Promise<Finding[]>(() => {}) };
+
 const quick: Monitor = { name: 'quick', run: async (_context, domain) => [ok('quick.result', domain)] };
 
 describe('limits of one domain check', () => {
@@ -63,6 +68,12 @@ describe('limits of one domain check', () => {
       summary: expect.stringMatching(/DNS query budget \(checks.limits.dnsQueriesPerDomain\)/),
       evidence: { limits: ['dns-queries'], dnsQueries: 25 },
     });
+    const limits = byCheck.get('check.limits')!;
+    expect(limits.reason).toBe('limits-hit');
+    expect(limits.summary).toMatch(/^The check of hostile.example was cut short/);
+    expect(render(limits, 'nl').summary).toMatch(
+      /^De controle van hostile.example is voortijdig afgebroken.*maximum aantal DNS-query's \(checks.limits.dnsQueriesPerDomain\)/,
+    );
   });
 
   it('a domain over its DNS data bound stops receiving answers', async () => {
@@ -81,6 +92,7 @@ describe('limits of one domain check', () => {
     const checks = report.findings.map((f) => f.check);
     expect(checks).toEqual(['stuck.result', 'quick.result', 'check.limits']);
     expect(report.findings[2]?.summary).toMatch(/deadline of 0.15 s/);
+    expect(render(report.findings[2]!, 'nl').summary).toMatch(/maximale duur van 0.15 s/);
   });
 
   it('a domain that the batch deadline leaves no time for is reported, not dropped; others are unaffected', async () => {
@@ -103,15 +115,23 @@ describe('stopping mailwarden during a batch', () => {
     const stop = new AbortController();
     const contextFor = () => monitorContext(new FakeDns(), { limits: { domainDeadlineMs: 60_000 } });
     setTimeout(() => stop.abort(), 100);
-    const reports = await checkDomains(['a.example', 'b.example'], contextFor, 1, [stuck, quick], {
+    const reports = await checkDomains(['a.example', 'b.example'], contextFor, 1, [stuck, quick, deaf], {
       signal: stop.signal,
     });
     const limits = reports[0]!.findings.find((f) => f.check === 'check.limits');
     expect(limits?.summary).toMatch(/stopped at mailwarden stopping/);
+    const unfinished = reports[0]!.findings.find((f) => f.check === 'deaf.monitor');
+    expect(unfinished).toMatchObject({ status: 'error', reason: 'monitor-unfinished' });
+    expect(render(unfinished!, 'nl').summary).toBe(
+      'De deaf-controle van a.example is niet afgerond: de controle stopte bij het stoppen van mailwarden',
+    );
     expect(limits?.evidence).toMatchObject({ limits: ['stopping'] });
     expect(reports[1]!.findings).toEqual([
       expect.objectContaining({ check: 'check.limits', summary: 'b.example was not checked: mailwarden is stopping' }),
     ]);
+    expect(render(reports[1]!.findings[0]!, 'nl').summary).toBe(
+      'b.example is niet gecontroleerd: mailwarden wordt gestopt',
+    );
   });
 });
 
@@ -134,6 +154,23 @@ describe('bounds of one finding', () => {
     expect(evidence.rua[50]).toBe('… 950 more items (1000 in all)');
     expect(evidence.record.length).toBeLessThanOrEqual(FINDING_BOUNDS.evidenceStringChars);
     expect(JSON.stringify(finding).length).toBeLessThan(20_000);
+  });
+
+  it('bounds the params too, so the same finding in Dutch stays small', () => {
+    const rua = Array.from({ length: 1_000 }, (_, i) => `mailto:dmarc-reports-${i}@reports.example`);
+    const finding = boundFinding({
+      check: 'dmarc.reporting',
+      subject: 'example.nl',
+      status: 'ok',
+      ...say('dmarc.reporting', 'ok', { domain: 'example.nl', addresses: rua }),
+      evidence: {},
+    });
+    const params = finding.params as { addresses: string[] };
+    expect(params.addresses).toHaveLength(51);
+    expect(params.addresses[50]).toBe('… 950 more (1000 in all)');
+    const dutch = render(finding, 'nl').summary;
+    expect(dutch).toMatch(/^DMARC-rapporten voor example.nl gaan naar mailto:dmarc-reports-0@/);
+    expect(dutch.length).toBeLessThan(3_000);
   });
 
   it('replaces evidence that stays too large by a bounded excerpt', () => {

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkDomains } from '../../src/check/check-domain.ts';
 import { createResolver } from '../../src/dns/resolver.ts';
+import { render } from '../../src/i18n/render.ts';
 import type { DomainReport, Finding } from '../../src/model.ts';
 import { RunShared } from '../../src/monitors/run-shared.ts';
 import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../../src/monitors/types.ts';
@@ -114,6 +115,19 @@ describe('hostile domains in the lab', () => {
 
     expect(find(good!, 'spf.lookups')?.status).toBe('ok');
     expect(find(good!, 'spf.policy')?.status).toBe('ok');
+
+    // every finding of a hostile domain has its reason and Dutch texts, bounded like the English ones
+    const all = reports.flatMap((report) => report.findings);
+    expect(all.filter((f) => f.reason === undefined).map((f) => `${f.check} ${f.summary}`)).toEqual([]);
+    for (const f of all) {
+      const dutch = render(f, 'nl');
+      expect(dutch.summary, `${f.check} ${f.reason}`).not.toBe(f.summary);
+      expect(dutch.summary.length, `${f.check} ${f.reason}`).toBeLessThanOrEqual(1_000);
+      expect(render(f, 'en').summary).toBe(f.summary);
+    }
+    expect(render(find(diamond!, 'spf.lookups')!, 'nl').summary).toMatch(
+      /include-boom vertakt zo ver .*meer dan 100 DNS-query's/,
+    );
   }, 60_000);
 
   it('a hostile domain over a tight budget gets check.limits naming it; the next domain is unaffected', async () => {
@@ -123,6 +137,9 @@ describe('hostile domains in the lab', () => {
       status: 'error',
       evidence: { limits: ['dns-queries'], dnsQueries: 40 },
     });
+    expect(render(find(diamond!, 'check.limits')!, 'nl').summary).toMatch(
+      /^De controle van hostile-diamond.test is voortijdig afgebroken/,
+    );
     expect(find(good!, 'check.limits')).toBeUndefined();
     expect(find(good!, 'spf.policy')?.status).toBe('ok');
   }, 60_000);

@@ -1,8 +1,10 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/render.ts';
 import { probeWithRetry } from '../../src/monitors/mail-hosts/probe-pool.ts';
+import { offeredFinding } from '../../src/monitors/starttls/findings.ts';
 import { probeSmtpOnce } from '../../src/smtp/probe.ts';
-import { probeSettings } from '../../src/smtp/settings.ts';
+import { DEFAULT_TRANSPORT_OPTIONS, probeSettings } from '../../src/smtp/settings.ts';
 import type { ProbeSettings } from '../../src/smtp/types.ts';
 
 const servers: net.Server[] = [];
@@ -54,6 +56,25 @@ describe('total time of one SMTP probe', () => {
     expect(result.deadlinePassed).toBe(true);
     expect(result.attempts).toBe(1);
     expect(server.sockets).toHaveLength(1);
+  });
+
+  it('tells the user in plain words, in English and Dutch, that the server was too slow', async () => {
+    const server = await slowLoris();
+    const result = await probeWithRetry('slow.example', '127.0.0.1', settings(server.port, 300), 10);
+    const ctx = {
+      host: 'slow.example',
+      address: '127.0.0.1',
+      referenceNames: ['slow.example'],
+      now: new Date(),
+      caFile: undefined,
+      transport: DEFAULT_TRANSPORT_OPTIONS,
+    };
+    const finding = offeredFinding(ctx, { kind: 'probed', result });
+    expect(finding).toMatchObject({ check: 'starttls.offered', status: 'error', reason: 'probe-deadline' });
+    expect(finding.summary).toMatch(
+      /answered too slowly .*total deadline of 0.3 s \(checks.transport.probeDeadline; at ehlo, 1 attempt\)/,
+    );
+    expect(render(finding, 'nl').summary).toMatch(/antwoordde te traag .*maximale duur van 0.3 s/);
   });
 
   it('has a default that is above the patient banner timeout and configurable', () => {
