@@ -29,6 +29,7 @@ import {
   fleetZoneText,
   LAB_POSTFIX_GOOD,
 } from './generate-zone.ts';
+import { benchHostile } from './hostile.ts';
 import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
       printPass(await pass('check, mx only', domains, byName(['mx'])));
       printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
+      for (const line of await benchHostile(labInfo())) console.log(line);
       if (!values['skip-daemon']) {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => fleetDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));

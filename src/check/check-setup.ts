@@ -50,7 +50,10 @@ export function createCheckContext(
   });
   const guard = createTargetGuard({
     allowPrivateTargets: setup.options.allowPrivateTargets,
-    trusted: dns.servers.map((server) => server.address),
+    // trusted for DNS on their own port only
+    trusted: dns.servers.map((server) =>
+      server.address.includes(':') ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`,
+    ),
   });
   const shared = new RunShared({ ...(coordinator ? { coordinator } : {}), maxEntries: CHECK_SHARED_ENTRIES });
   return { context: { dns, guard, options: setup.options, shared, now: () => new Date() }, dns };

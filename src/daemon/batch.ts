@@ -28,6 +28,8 @@ export interface BatchEnvironment {
   context(domain: DomainConfig, shared: RunShared): MonitorContext;
   now(): Date;
   random(): number;
+  /** Aborted when the daemon stops: the running batch's checks end early. */
+  stopSignal?: AbortSignal;
 }
 
 /** Step 1's result: the reports, and whether the resolver could be trusted while they were made. */
@@ -78,6 +80,7 @@ export async function checkBatch(env: BatchEnvironment, domains: readonly Domain
     (name) => env.context(byName.get(name)!, shared),
     env.config.schedule.concurrency,
     env.monitors,
+    { batchDeadlineMs: env.config.checks.limits.batchDeadline, signal: env.stopSignal },
   );
   const checkMs = Math.round(performance.now() - started);
   if (raw.some((report) => report.findings.some((finding) => finding.status === 'error')))

@@ -107,6 +107,8 @@ export class Daemon {
   #configSilences: Silence[] = [];
   readonly #dependents = new DependentsIndex();
   #stopping = false;
+  /** Aborted by stop(): the running batch ends its domain checks early instead of finishing them. */
+  readonly #stop = new AbortController();
   readonly #stopped: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
   #running = false;
   #lastTickAt: Date | undefined;
@@ -274,6 +276,7 @@ export class Daemon {
       context: (domain, shared) => this.#context(domain, shared),
       now: this.#now,
       random: this.#random,
+      stopSignal: this.#stop.signal,
     };
   }
 
@@ -518,9 +521,10 @@ export class Daemon {
     for (const wake of [...this.#wakers]) wake();
   }
 
-  /** Stop taking work; the batch in flight finishes (its checks have timeouts) and is saved. */
+  /** Stop taking work; the batch in flight ends early (its DNS fails fast from now on) and is saved. */
   stop(): void {
     this.#stopping = true;
+    this.#stop.abort();
     this.#stopped.resolve();
     this.#wake();
   }

@@ -48,7 +48,7 @@ async function addressesOf(context: MonitorContext, host: string): Promise<strin
 }
 
 async function viewOf(context: MonitorContext, zone: string, nameserver: string, address: string): Promise<ServerView> {
-  const verdict = context.guard.check(address);
+  const verdict = context.guard.check(address, 53);
   if (!verdict.allowed)
     return { nameserver, address, skipped: verdict.reason ?? verdict.category ?? 'refused by the target guard' };
   const server = { address, port: 53 };

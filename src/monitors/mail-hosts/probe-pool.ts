@@ -15,7 +15,8 @@ export async function probeWithRetry(
   probe: ProbeFn = probeSmtpOnce,
 ): Promise<SmtpProbeResult> {
   const first = await probe(mx, address, settings);
-  if (!TRANSIENT_OUTCOMES.includes(first.outcome)) return first;
+  // a server that used up the whole probe deadline gets no second one
+  if (!TRANSIENT_OUTCOMES.includes(first.outcome) || first.deadlinePassed) return first;
   await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
   const second = await probe(mx, address, settings);
   return { ...second, attempts: first.attempts + second.attempts, durationMs: first.durationMs + second.durationMs };
