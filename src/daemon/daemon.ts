@@ -108,8 +108,9 @@ export class Daemon {
   readonly #dependents = new DependentsIndex();
   #stopping = false;
   /** Aborted by stop(): the running batch ends its domain checks early instead of finishing them. */
+  /** Aborted by stop(): the running batch's checks end early, and the delivery loop stops waiting for a receiver. */
   readonly #stop = new AbortController();
-  readonly #stopped: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
+  readonly #stopped = new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve()));
   #running = false;
   #lastTickAt: Date | undefined;
   #batchStartedAt: Date | undefined;
@@ -447,7 +448,7 @@ export class Daemon {
       let next: Date | undefined;
       try {
         // A stop does not wait for a receiver that hangs: what it was sending stays in the outbox for the next start.
-        await Promise.race([this.deliver(), this.#stopped.promise]);
+        await Promise.race([this.deliver(), this.#stopped]);
         if (this.#stopping) break;
         next = await this.#outbox.nextAttemptAt();
       } catch (error) {
@@ -525,7 +526,6 @@ export class Daemon {
   stop(): void {
     this.#stopping = true;
     this.#stop.abort();
-    this.#stopped.resolve();
     this.#wake();
   }
 }
