@@ -137,6 +137,7 @@ domainFiles: ["${options.domainFile}"]
     committed: (batch, next) => runtime.work.committed(batch, next),
     abandon: (batch, reason) => runtime.work.abandon(batch, reason),
     ensureScheduled: (entries) => runtime.work.ensureScheduled(entries),
+    dueNow: (domains) => runtime.work.dueNow(domains),
     unschedule: (domains) => runtime.work.unschedule(domains),
   };
   const monitors = MONITORS.filter((monitor) => options.monitors.includes(monitor.name));

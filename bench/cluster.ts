@@ -211,16 +211,18 @@ export async function benchSharedProbeLookup(
       unsettledTtlMs: 60_000,
       leaseMs: 90_000,
     });
-    await shared.through(
+    await shared.once(
       'smtp:192.0.2.1:25:mx1.example',
+      'slot',
       async () => ({ outcome: 'ok' }),
       () => true,
     );
     const times: number[] = [];
     for (let i = 0; i < lookups; i++) {
       const started = performance.now();
-      await shared.through(
+      await shared.once(
         'smtp:192.0.2.1:25:mx1.example',
+        'slot',
         async () => ({ outcome: 'ok' }),
         () => true,
       );

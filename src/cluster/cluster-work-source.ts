@@ -1,5 +1,5 @@
 import type { JobInsert, JobWithMetadata } from 'pg-boss';
-import type { ClusterEngine } from './engine.ts';
+import { type ClusterEngine, JOB_SCHEMA } from './engine.ts';
 import { ensureQueue } from './queues.ts';
 import type { ClaimedBatch, ScheduledDomain, WorkSource } from './work-source.ts';
 
@@ -133,6 +133,17 @@ export class ClusterWorkSource implements WorkSource {
       added += ids?.length ?? 0;
     }
     return added;
+  }
+
+  async dueNow(domains: readonly string[]): Promise<void> {
+    if (domains.length === 0) return;
+    await this.#prepare();
+    // One statement on the engine's job table: pg-boss has no call that moves a queued job's start.
+    await this.#engine.pool.query(
+      `UPDATE ${JOB_SCHEMA}.job SET start_after = now()
+       WHERE name = $1 AND singleton_key = ANY($2) AND state < 'active' AND start_after > now()`,
+      [CHECK_QUEUE, [...domains]],
+    );
   }
 
   async unschedule(domains: readonly string[]): Promise<void> {

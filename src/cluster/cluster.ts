@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CrossRunCache } from '../monitors/run-shared.ts';
+import type { SharedCoordinator } from '../monitors/run-shared.ts';
 import { ClusterGauges } from './cluster-gauges.ts';
 import { ClusterWorkSource } from './cluster-work-source.ts';
 import { ClusterEngine, type ClusterTimings } from './engine.ts';
@@ -15,7 +15,8 @@ import type { WorkSource } from './work-source.ts';
 export interface DaemonCluster {
   readonly workerId: string;
   readonly work: WorkSource;
-  readonly crossRun: CrossRunCache;
+  /** Shared probe results: RunShared.memoAcrossWorkers once per cycle for the whole cluster. */
+  readonly coordinator: SharedCoordinator;
   /** Runs `task` once per period for the whole cluster (never twice at once). */
   every(name: string, periodSeconds: number, task: () => Promise<void>): Promise<void>;
   /** Asks for a run of `every`'s job now (at most one per period anyway). */
@@ -83,7 +84,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   return {
     workerId: engine.workerId,
     work,
-    crossRun: sharedResults,
+    coordinator: sharedResults,
     engine,
     sharedResults,
     gauges,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CrossRunCache } from '../monitors/run-shared.ts';
+import type { SharedCoordinator } from '../monitors/run-shared.ts';
 import { CLUSTER_SCHEMA } from './cluster-schema.ts';
 
 export interface SharedResultsOptions {
@@ -32,9 +32,11 @@ export interface SharedResultStats {
  * expires, and who is producing it now. A worker reads a fresh result or, in the same statement, claims the key; a
  * worker that finds the key claimed by another waits for that result (single flight), so a shared MX address is
  * probed once per cycle for the whole cluster. Without the database the work is done locally: a check is never held
- * up by the cache.
+ * up by the cache. This is the cluster's SharedCoordinator, so RunShared.memoAcrossWorkers is once per cycle across
+ * worker processes exactly as it is once per run across `check`'s worker threads. The slot is not bounded here:
+ * one key per address is claimed at a time, and each process's AddressLimiter bounds its own connections.
  */
-export class PgSharedResults implements CrossRunCache {
+export class PgSharedResults implements SharedCoordinator {
   readonly stats: SharedResultStats = { hits: 0, computed: 0, waited: 0, fallbacks: 0 };
   readonly #options: SharedResultsOptions;
 
@@ -42,7 +44,7 @@ export class PgSharedResults implements CrossRunCache {
     this.#options = options;
   }
 
-  async through<T>(key: string, work: () => Promise<T>, settled: (value: T) => boolean): Promise<T> {
+  async once<T>(key: string, _slot: string, work: () => Promise<T>, settled: (value: T) => boolean): Promise<T> {
     const { pool, workerId, leaseMs } = this.#options;
     const giveUpAt = Date.now() + leaseMs * 2;
     let waited = false;

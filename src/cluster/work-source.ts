@@ -18,6 +18,11 @@ export interface WorkSource {
    * given time; one that has one keeps it. Idempotent, so every worker may call it after a (re)load.
    */
   ensureScheduled(entries: readonly ScheduledDomain[]): Promise<number>;
+  /**
+   * Domains to check now rather than at their next time (they depend on a shared thing that just looked worse): a
+   * pending check due later is moved to now; a running one is left alone.
+   */
+  dueNow(domains: readonly string[]): Promise<void>;
   /** Domains that left the configuration: their pending checks are dropped. */
   unschedule(domains: readonly string[]): Promise<void>;
 }

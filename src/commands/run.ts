@@ -76,7 +76,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   let store: StateStore;
   try {
-    store = await openConfiguredStore(config);
+    store = await openConfiguredStore(config, { daemon: true });
   } catch (error) {
     if (error instanceof StoreOpenProblem) {
       logger.fatal(error.message);

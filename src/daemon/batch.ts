@@ -1,10 +1,11 @@
 import { outboxEntries } from '../alerts/outbox.ts';
-import { routeNotices } from '../alerts/routing.ts';
+import { routeUnsilenced } from '../alerts/routing.ts';
+import type { Silence } from '../alerts/silences.ts';
 import { checkDomains } from '../check/check-domain.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import type { DnsClient } from '../dns/types.ts';
 import type { Change, DomainReport, Status } from '../model.ts';
-import { type CrossRunCache, RunShared } from '../monitors/run-shared.ts';
+import { RunShared, type SharedCoordinator } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { compactDomainState } from '../state/compact-evidence.ts';
 import { type AlertSettings, evaluate } from '../state/diff.ts';
@@ -28,7 +29,9 @@ export interface BatchEnvironment {
   now(): Date;
   random(): number;
   /** Probe results shared beyond this batch (the other workers of a cluster). */
-  crossRun?: CrossRunCache;
+  coordinator?: SharedCoordinator;
+  /** Aborted when the daemon stops: the running batch's checks end early. */
+  stopSignal?: AbortSignal;
 }
 
 /** Step 1's result: the reports, and whether the resolver could be trusted while they were made. */
@@ -47,6 +50,8 @@ export interface JudgedBatch {
   notices: Notice[];
   /** When each domain is due next (ms since the epoch). */
   due: Map<string, number>;
+  /** Notices a silence or maintenance window held back: recorded (history, log), not sent. */
+  silenced: { notice: Notice; silence: Silence }[];
 }
 
 export interface BatchSummary {
@@ -69,7 +74,7 @@ export async function checkBatch(env: BatchEnvironment, domains: readonly Domain
   const canaries = env.config.alerting.resolverCanaries;
   let canary = await confirmCanaries(env.canaryDns, canaries, env.canaryConfirmPauseMs);
   if (!canary.healthy) return { reports: [], resolverHealthy: false, resolverDetail: canary.detail, checkMs: 0 };
-  const shared = new RunShared(env.crossRun);
+  const shared = new RunShared(env.coordinator ? { coordinator: env.coordinator } : {});
   const byName = new Map(domains.map((domain) => [domain.name, domain]));
   const started = performance.now();
   const raw = await checkDomains(
@@ -77,6 +82,7 @@ export async function checkBatch(env: BatchEnvironment, domains: readonly Domain
     (name) => env.context(byName.get(name)!, shared),
     env.config.schedule.concurrency,
     env.monitors,
+    { batchDeadlineMs: env.config.checks.limits.batchDeadline, signal: env.stopSignal },
   );
   const checkMs = Math.round(performance.now() - started);
   if (raw.some((report) => report.findings.some((finding) => finding.status === 'error')))
@@ -120,6 +126,7 @@ export function judgeBatch(
   checked: CheckedBatch,
   global: GlobalState,
   now: Date,
+  silences: readonly Silence[] = [],
 ): JudgedBatch {
   const { config } = env;
   const at = now.toISOString();
@@ -192,11 +199,15 @@ export function judgeBatch(
     }
   }
 
-  for (const [route, routed] of routeNotices(config.routes, notices)) {
-    write.outbox.push(...outboxEntries(route.name, route.channels, routed, now));
+  const { routed, silenced } = routeUnsilenced(config.routes, notices, silences, now);
+  for (const [route, forRoute] of routed) {
+    // A route's first notice waits `groupWait` for the rest of its wave (the delivery pass sends the wave as one).
+    const urgent = forRoute.some((notice) => notice.type === 'resolver-down');
+    const sendAt = new Date(now.getTime() + (urgent ? 0 : route.groupWait));
+    write.outbox.push(...outboxEntries(route.name, route.channels, forRoute, now, sendAt));
   }
   const { global: newGlobal, ...rest } = write;
-  return { write: newGlobal ? { ...rest, global: newGlobal } : rest, changes, notices, due };
+  return { write: newGlobal ? { ...rest, global: newGlobal } : rest, changes, notices, due, silenced };
 }
 
 /** The resolver's own alert: raised once when it goes bad, cleared once when it answers again. */

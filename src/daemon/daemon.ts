@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
+import { resendToAlertmanagers } from '../alerts/alertmanager-resend.ts';
 import type { Channel } from '../alerts/channel.ts';
 import { channelOptionsOf, createChannels } from '../alerts/create-channels.ts';
+import { DependentsIndex, newlyWorseSharedKeys } from '../alerts/dependents.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
+import { type Silence, silenceMatches, silencesFromConfig } from '../alerts/silences.ts';
 import type { DaemonCluster } from '../cluster/cluster.ts';
 import type { ClaimedBatch } from '../cluster/work-source.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
@@ -91,6 +94,8 @@ const CLUSTER_POLL_MS = 1_000;
 /** The cluster job that delivers the outbox, and how often it runs at least. */
 const OUTBOX_JOB = 'deliver-outbox';
 const OUTBOX_PERIOD_SECONDS = 2;
+/** The cluster job that re-sends open alerts to Alertmanager (every alertmanager.resendInterval). */
+const RESEND_JOB = 'resend-alertmanager';
 
 /** After a failed state write the batch is retried after this long (the database may be restarting). */
 const STORE_RETRY_MS = 5_000;
@@ -116,8 +121,13 @@ export class Daemon {
   readonly #storeRetryMs: number;
   #guard!: TargetGuard;
   #outbox!: Outbox;
+  #channels!: Map<string, Channel>;
+  #configSilences: Silence[] = [];
+  readonly #dependents = new DependentsIndex();
   #stopping = false;
-  readonly #stopped: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
+  /** Aborted by stop(): the running batch's checks end early, and the delivery loop stops waiting for a receiver. */
+  readonly #stop = new AbortController();
+  readonly #stopped = new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve()));
   #running = false;
   #lastTickAt: Date | undefined;
   #batchStartedAt: Date | undefined;
@@ -197,6 +207,8 @@ export class Daemon {
       this.#injected.guard ??
       createTargetGuard({ allowPrivateTargets: config.checks.allowPrivateTargets, trusted: resolvers });
     const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger, channelOptionsOf(config));
+    this.#channels = channels;
+    this.#configSilences = silencesFromConfig(config.silences, this.#now());
     const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
     if (this.#outbox) {
       this.#outbox.setChannels(channels);
@@ -209,7 +221,7 @@ export class Daemon {
         onDelivery: (event) => this.#observer?.delivery?.(event),
       });
     }
-    this.#outbox.setRouteLanguages(new Map(config.routes.flatMap((r) => (r.language ? [[r.name, r.language]] : []))));
+    this.#outbox.setRoutes(config.routes);
   }
 
   /**
@@ -272,7 +284,11 @@ export class Daemon {
   async reload(config: Config): Promise<void> {
     const before = new Set(this.#domains.keys());
     this.#apply(config);
-    for (const domain of before) if (!this.#domains.has(domain)) this.#queue.remove(domain);
+    for (const domain of before) {
+      if (this.#domains.has(domain)) continue;
+      this.#queue.remove(domain);
+      this.#dependents.remove(domain);
+    }
     await this.schedule();
     this.#logger.info(
       { domains: this.#domains.size, channels: Object.keys(config.channels).length },
@@ -291,7 +307,8 @@ export class Daemon {
       context: (domain, shared) => this.#context(domain, shared),
       now: this.#now,
       random: this.#random,
-      ...(this.#cluster ? { crossRun: this.#cluster.crossRun } : {}),
+      stopSignal: this.#stop.signal,
+      ...(this.#cluster ? { coordinator: this.#cluster.coordinator } : {}),
     };
   }
 
@@ -379,12 +396,25 @@ export class Daemon {
     return summary;
   }
 
-  /** Step 2: the batch's stored states, diffed against its reports. */
+  /** Step 2: the batch's stored states, diffed against its reports; silences in force hold notices back. */
   async #judge(domains: DomainConfig[], checked: CheckedBatch): Promise<JudgedBatch> {
     const previous = await this.#store.loadDomains(domains.map((domain) => domain.name));
-    if (this.#cluster) return this.#judgeAsWorker(this.#cluster, domains, previous, checked);
-    const global = await this.#store.global();
-    return judgeBatch(this.#environment(), domains, previous, checked, global, this.#now());
+    const now = this.#now();
+    const silences = await this.#silences(now);
+    const judged = this.#cluster
+      ? this.#judgeAsWorker(this.#cluster, domains, previous, checked, now, silences)
+      : judgeBatch(this.#environment(), domains, previous, checked, await this.#store.global(), now, silences);
+    for (const { notice, silence } of judged.silenced)
+      this.#logger.info(
+        { domain: notice.change?.domain, check: notice.change?.check, type: notice.type, silence: silence.id },
+        'notice silenced (recorded in history, not sent)',
+      );
+    return judged;
+  }
+
+  /** The configuration's silences and the ones added with `mailwarden silence add`, in force now. */
+  async #silences(now: Date): Promise<Silence[]> {
+    return [...this.#configSilences, ...(await this.#store.listSilences(now.toISOString()))];
   }
 
   /**
@@ -397,9 +427,11 @@ export class Daemon {
     domains: DomainConfig[],
     previous: ReadonlyMap<string, DomainState>,
     checked: CheckedBatch,
+    now: Date,
+    silences: readonly Silence[],
   ): JudgedBatch {
     const named = { ...checked, resolverDetail: `worker ${cluster.workerId}: ${checked.resolverDetail}` };
-    const judged = judgeBatch(this.#environment(), domains, previous, named, this.#workerResolver, this.#now());
+    const judged = judgeBatch(this.#environment(), domains, previous, named, this.#workerResolver, now, silences);
     const { global, ...write } = judged.write;
     if (global) this.#workerResolver = global;
     return { ...judged, write };
@@ -427,6 +459,49 @@ export class Daemon {
       this.#storeProblem = undefined;
     }
     if (!this.#cluster) for (const [name, due] of judged.due) this.#queue.schedule(name, due);
+    await this.#recheckDependents(judged);
+  }
+
+  /**
+   * Root cause: when a thing many domains share (an MX address, a TLSA set, a zone, an SPF include) starts to look
+   * worse for one of them, every domain that depends on it is checked now, so they confirm in the same wave and
+   * their alert is one grouped notice rather than one per check slot. The index is rebuilt as domains are checked
+   * (in a cluster: the domains this worker checked; their pending checks in the job engine are moved to now).
+   */
+  async #recheckDependents(judged: JudgedBatch): Promise<void> {
+    const now = this.#now().getTime();
+    const inBatch = new Set(judged.write.domains.map((state) => state.domain));
+    for (const state of judged.write.domains) {
+      const findings = Object.values(state.findings).flatMap((tracked) =>
+        tracked.confirmed ? [tracked.confirmed] : [],
+      );
+      this.#dependents.update(state.domain, findings);
+    }
+    const recheck = new Set<string>();
+    for (const state of judged.write.domains) {
+      for (const key of newlyWorseSharedKeys(state)) {
+        const dependents = this.#dependents.dependents(key).filter((domain) => !inBatch.has(domain));
+        for (const domain of dependents) recheck.add(domain);
+        if (dependents.length > 0)
+          this.#logger.info(
+            { thing: key, domains: dependents.length },
+            'shared thing looks worse: re-checking its domains now',
+          );
+      }
+    }
+    if (this.#cluster) {
+      // Best effort: the batch is saved; a failure here only means the dependents wait for their own time.
+      await this.#cluster.work
+        .dueNow([...recheck])
+        .catch((error: unknown) =>
+          this.#logger.warn(
+            { error: error instanceof Error ? error.message : String(error) },
+            'could not move dependents forward',
+          ),
+        );
+      return;
+    }
+    for (const domain of recheck) this.#queue.schedule(domain, Math.min(now, this.#queue.dueAt(domain) ?? now));
   }
 
   /** Step 4: the outbox rows are written; wake the delivery loop (in a cluster: the worker that delivers). */
@@ -439,9 +514,16 @@ export class Daemon {
   async run(): Promise<void> {
     await this.schedule();
     this.#running = true;
-    // In a cluster the outbox is delivered by one worker at a time (a cluster job), so each alert goes out once.
-    if (this.#cluster) await this.#cluster.every(OUTBOX_JOB, OUTBOX_PERIOD_SECONDS, () => this.deliver());
-    await Promise.all([this.#checkLoop(), this.#cluster ? Promise.resolve() : this.#deliveryLoop()]);
+    const cluster = this.#cluster;
+    if (cluster) {
+      // In a cluster the outbox is delivered, and open alerts re-sent to Alertmanager, by one worker at a time
+      // (cluster jobs), so each alert goes out once and the re-sends do not multiply with the workers.
+      await cluster.every(OUTBOX_JOB, OUTBOX_PERIOD_SECONDS, () => this.deliver());
+      await cluster.every(RESEND_JOB, this.#config.alertmanager.resendInterval / 1000, () => this.resendOpenAlerts());
+      await this.#checkLoop();
+    } else {
+      await Promise.all([this.#checkLoop(), this.#deliveryLoop(), this.#resendLoop()]);
+    }
     this.#running = false;
   }
 
@@ -466,7 +548,7 @@ export class Daemon {
       let next: Date | undefined;
       try {
         // A stop does not wait for a receiver that hangs: what it was sending stays in the outbox for the next start.
-        await Promise.race([this.deliver(), this.#stopped.promise]);
+        await Promise.race([this.deliver(), this.#stopped]);
         if (this.#stopping) break;
         next = await this.#outbox.nextAttemptAt();
       } catch (error) {
@@ -477,6 +559,50 @@ export class Daemon {
       }
       if (this.#stopping) break;
       await this.#sleep(next === undefined ? MAX_SLEEP_MS : next.getTime() - this.#now().getTime());
+    }
+  }
+
+  /**
+   * Alertmanager forgets an alert it is not told about again within its resolve_timeout: every
+   * `alertmanager.resendInterval` each open alert (and the resolver's, while it fails) is sent again, with an endsAt a
+   * few intervals ahead. Only the Alertmanager channels take part; nothing is queued (the next interval sends again).
+   */
+  async #resendLoop(): Promise<void> {
+    for (;;) {
+      const due = this.#now().getTime() + this.#config.alertmanager.resendInterval;
+      while (!this.#stopping && this.#now().getTime() < due) await this.#sleep(due - this.#now().getTime());
+      if (this.#stopping) return;
+      await this.resendOpenAlerts().catch((error: unknown) =>
+        this.#logger.error({ error: error instanceof Error ? error.message : String(error) }, 'alert re-send failed'),
+      );
+    }
+  }
+
+  /** One round of Alertmanager re-sends (the re-send loop calls it; tests too). */
+  async resendOpenAlerts(): Promise<void> {
+    const now = this.#now();
+    const silences = await this.#silences(now);
+    const resolverDown = (await this.#store.global()).resolverDown;
+    const outcomes = await resendToAlertmanagers(
+      this.#channels,
+      () => this.#store.openAlerts(),
+      {
+        tagsOf: (domain) => this.#domains.get(domain)?.tags ?? [],
+        ...(resolverDown ? { resolverDown } : {}),
+        isSilenced: (row) =>
+          silences.some((silence) =>
+            silenceMatches(
+              silence,
+              { domain: row.domain, check: row.check, tags: this.#domains.get(row.domain)?.tags ?? [] },
+              now,
+            ),
+          ),
+      },
+      now,
+    );
+    for (const outcome of outcomes) {
+      if (outcome.error) this.#logger.warn(outcome, 'alertmanager re-send failed; the next interval tries again');
+      else this.#logger.debug(outcome, 'open alerts re-sent to alertmanager');
     }
   }
 
@@ -496,10 +622,10 @@ export class Daemon {
     for (const wake of [...this.#wakers]) wake();
   }
 
-  /** Stop taking work; the batch in flight finishes (its checks have timeouts) and is saved. */
+  /** Stop taking work; the batch in flight ends early (its DNS fails fast from now on) and is saved. */
   stop(): void {
     this.#stopping = true;
-    this.#stopped.resolve();
+    this.#stop.abort();
     this.#wake();
   }
 }

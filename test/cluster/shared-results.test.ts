@@ -51,13 +51,13 @@ describe('shared probe results across workers (PostgreSQL)', () => {
       return { outcome: 'ok', address: '192.0.2.1' };
     };
     const results = await Promise.all(
-      caches.flatMap((shared) => Array.from({ length: 5 }, () => shared.through('smtp:a', probe, () => true))),
+      caches.flatMap((shared) => Array.from({ length: 5 }, () => shared.once('smtp:a', 'slot', probe, () => true))),
     );
     expect(probes).toBe(1);
     expect(results.every((result) => result.outcome === 'ok' && result.address === '192.0.2.1')).toBe(true);
     expect(caches.reduce((sum, shared) => sum + shared.stats.computed, 0)).toBe(1);
     // Later runs in any worker reuse it while it is fresh.
-    await caches[2]!.through('smtp:a', probe, () => true);
+    await caches[2]!.once('smtp:a', 'slot', probe, () => true);
     expect(probes).toBe(1);
   });
 
@@ -65,23 +65,25 @@ describe('shared probe results across workers (PostgreSQL)', () => {
     const shared = cache(await engine('w4'));
     let probes = 0;
     const failing = async () => ({ outcome: 'tls-failed', n: ++probes });
-    expect((await shared.through('smtp:b', failing, (r) => r.outcome === 'ok')).n).toBe(1);
-    expect((await shared.through('smtp:b', failing, (r) => r.outcome === 'ok')).n).toBe(1);
+    expect((await shared.once('smtp:b', 'slot', failing, (r) => r.outcome === 'ok')).n).toBe(1);
+    expect((await shared.once('smtp:b', 'slot', failing, (r) => r.outcome === 'ok')).n).toBe(1);
     await sleep(400);
-    expect((await shared.through('smtp:b', failing, (r) => r.outcome === 'ok')).n).toBe(2);
+    expect((await shared.once('smtp:b', 'slot', failing, (r) => r.outcome === 'ok')).n).toBe(2);
   });
 
   it('takes over a key whose claimant died, once its lease ran out', async () => {
     const [dead, alive] = [cache(await engine('w5'), { leaseMs: 500 }), cache(await engine('w6'), { leaseMs: 500 })];
-    void dead.through(
+    void dead.once(
       'smtp:c',
+      'slot',
       () => new Promise<never>(() => {}),
       () => true,
     );
     await sleep(100);
     const started = Date.now();
-    const result = await alive.through(
+    const result = await alive.once(
       'smtp:c',
+      'slot',
       async () => 'probed by w6',
       () => true,
     );
@@ -105,8 +107,9 @@ describe('shared probe results across workers (PostgreSQL)', () => {
       onError: (error) => errors.push(error),
     });
     expect(
-      await shared.through(
+      await shared.once(
         'smtp:d',
+        'd',
         async () => 'local',
         () => true,
       ),
@@ -116,14 +119,14 @@ describe('shared probe results across workers (PostgreSQL)', () => {
     await pool.end();
   });
 
-  it('lets RunShared use the cross-run cache for memoAcross and keep memo() local', async () => {
+  it('is the coordinator of RunShared.memoAcrossWorkers across processes and keeps memo() local', async () => {
     const shared = cache(await engine('w7'));
-    const first = new RunShared(shared);
-    const second = new RunShared(shared);
+    const first = new RunShared({ coordinator: shared });
+    const second = new RunShared({ coordinator: shared });
     let probes = 0;
     const probe = async () => ++probes;
-    expect(await first.memoAcross('smtp:e', probe, () => true)).toBe(1);
-    expect(await second.memoAcross('smtp:e', probe, () => true)).toBe(1);
+    expect(await first.memoAcrossWorkers('smtp:e', 'e', probe, () => true)).toBe(1);
+    expect(await second.memoAcrossWorkers('smtp:e', 'e', probe, () => true)).toBe(1);
     expect(await second.memo('local', probe)).toBe(2);
   });
 });

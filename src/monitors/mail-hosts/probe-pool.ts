@@ -15,7 +15,8 @@ export async function probeWithRetry(
   probe: ProbeFn = probeSmtpOnce,
 ): Promise<SmtpProbeResult> {
   const first = await probe(mx, address, settings);
-  if (!TRANSIENT_OUTCOMES.includes(first.outcome)) return first;
+  // a server that used up the whole probe deadline gets no second one
+  if (!TRANSIENT_OUTCOMES.includes(first.outcome) || first.deadlinePassed) return first;
   await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
   const second = await probe(mx, address, settings);
   return { ...second, attempts: first.attempts + second.attempts, durationMs: first.durationMs + second.durationMs };
@@ -32,21 +33,24 @@ export function probeKey(address: string, port: number, mx: string): string {
 
 /**
  * The run's single STARTTLS probe of (MX name, address), shared by every domain and every monitor that asks, and by
- * every worker of a cluster when the run has a cross-run cache.
+ * every worker of the run: worker threads of a `check` split over cores, or the worker processes of a cluster.
  */
 export function sharedProbe(context: MonitorContext, mx: string, address: string): Promise<SmtpProbeResult> {
   const transport = transportOptions(context.options);
   const settings = probeSettings(context.options);
-  return context.shared.memoAcross(
+  return context.shared.memoAcrossWorkers(
     probeKey(address, settings.port, mx),
+    address,
     async () => {
-      const limiter = await context.shared.memo('smtp:address-limiter', async () => {
-        return new AddressLimiter(transport.connectionsPerAddress);
-      });
+      const limiter = await context.shared.memo(
+        'smtp:address-limiter',
+        async () => new AddressLimiter(transport.connectionsPerAddress),
+        { keep: true },
+      );
       return limiter.run(address, () => probeWithRetry(mx, address, settings, transport.retryDelayMs));
     },
-    // A working STARTTLS answer is shared for a long time (across a cluster: one probe per address per cycle); any
-    // other outcome only briefly, so the re-check that confirms a regression probes again.
+    // A working STARTTLS answer may be reused for a long time (across a cluster: one probe per address per cycle);
+    // any other outcome only briefly, so the re-check that confirms a regression probes again.
     (result) => result.outcome === 'ok',
   );
 }

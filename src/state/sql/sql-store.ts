@@ -355,6 +355,8 @@ export abstract class SqlStateStore implements StateStore {
         this.db
           .selectFrom('open_alerts')
           .select(['domain', 'check_id', 'subject', 'alert'])
+          // A domain that left the configuration keeps its rows (and history) but raises nothing any more.
+          .where('domain', 'in', (eb) => eb.selectFrom('domains').select('name').where('retired_at', 'is', null))
           .$if(from !== undefined, (q) =>
             q.where((eb) =>
               eb(eb.refTuple('domain', 'check_id', 'subject'), '>', eb.tuple(...(from as [string, string, string]))),
