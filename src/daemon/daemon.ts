@@ -489,6 +489,7 @@ export class Daemon {
           );
       }
     }
+    if (recheck.size === 0) return;
     if (this.#cluster) {
       // Best effort: the batch is saved; a failure here only means the dependents wait for their own time.
       await this.#cluster.work

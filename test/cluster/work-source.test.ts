@@ -91,4 +91,31 @@ describe('ClusterWorkSource on a real PostgreSQL', () => {
     expect(again.flatMap((b) => b.domains).toSorted()).toEqual(['x1.example', 'x2.example']);
     for (const batch of again) await survivor.committed(batch, new Map());
   }, 90_000);
+
+  it('brings pending checks forward to now (dependents of a worsened shared thing), leaving the others and running ones alone', async () => {
+    const source = new ClusterWorkSource(await engine('forward'));
+    const later = Date.now() + 3_600_000;
+    await source.ensureScheduled(
+      ['f1.example', 'f2.example', 'f3.example'].map((domain) => ({ domain, dueAt: later })),
+    );
+    expect(await source.claim(10)).toBeUndefined();
+    await source.dueNow(['f1.example', 'f2.example', 'unknown.example']);
+    const batch = await source.claim(10);
+    expect(batch?.domains.toSorted()).toEqual(['f1.example', 'f2.example']);
+    // a claimed (running) check is not touched, and no second job appears for it
+    await source.dueNow(['f1.example']);
+    expect(await source.claim(10)).toBeUndefined();
+    await source.committed(
+      batch!,
+      new Map([
+        ['f1.example', later],
+        ['f2.example', later],
+      ]),
+    );
+    const { rows } = await engines[0]!.pool.query(
+      `SELECT singleton_key AS domain FROM mailwarden_jobs.job WHERE name = $1 AND state = 'created' AND singleton_key LIKE 'f%'`,
+      [CHECK_QUEUE],
+    );
+    expect(rows.map((row) => row.domain).toSorted()).toEqual(['f1.example', 'f2.example', 'f3.example']);
+  });
 });
