@@ -5,7 +5,7 @@ import { analyseChain } from '../../tls/presented-chain.ts';
 import { formatTlsa, type TlsaRecord, tlsaUnusableReason } from '../../tls/tlsa.ts';
 import type { AddressProbe } from '../mail-hosts/guarded-probe.ts';
 import type { MxTarget } from '../mail-hosts/mx-targets.ts';
-import type { AddressSecurity, TlsaLookup } from './tlsa-lookup.ts';
+import { type AddressSecurity, daneFamilies, type TlsaLookup } from './tlsa-lookup.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -60,11 +60,27 @@ export function tlsaFinding(
       fix: 'Sign the zone (and publish its DS at the parent), or the TLSA records protect nothing.',
     };
   }
-  if (!host.addressSecure) {
+  const families = addressSecurity ? daneFamilies(addressSecurity) : undefined;
+  if (!host.addressSecure && families && families.dane.length > 0 && families.opportunistic.length > 0) {
+    const name = (f: string) => (f === 'ipv4' ? 'IPv4' : 'IPv6');
+    const insecure = families.opportunistic.map(name).join('/');
     return {
       ...base,
       status: 'warn',
-      summary: `TLSA at ${lookup.owner} is signed, but the address records of ${host.host} are not: senders skip DANE (RFC 7672 §2.2.2)`,
+      summary: `TLSA at ${lookup.owner} is signed, but the ${insecure} address records of ${host.host} are not: senders use DANE over ${families.dane.map(name).join('/')} only and fall back to unauthenticated TLS over ${insecure} (RFC 7672 §2.2.2)`,
+      evidence,
+      fix: `Sign the ${insecure === 'IPv6' ? 'AAAA' : 'A'} records of ${host.host} (they are in an unsigned zone, or their zone's proofs are not accepted by validators).`,
+    };
+  }
+  if (!host.addressSecure) {
+    const aliasNote =
+      host.cnameChain.length > 0
+        ? ' (Postfix still uses the TLSA records at the alias name when the CNAME itself is signed; senders that require secure address records do not)'
+        : '';
+    return {
+      ...base,
+      status: 'warn',
+      summary: `TLSA at ${lookup.owner} is signed, but the address records of ${host.host} are not: senders skip DANE (RFC 7672 §2.2.2)${aliasNote}`,
       evidence,
       fix: `Sign the zone that holds the A/AAAA records of ${host.host}.`,
     };
