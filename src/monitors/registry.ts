@@ -2,6 +2,7 @@ import { daneMonitor } from './dane/index.ts';
 import { dkimMonitor } from './dkim/index.ts';
 import { dmarcMonitor } from './dmarc/index.ts';
 import { dnssecMonitor } from './dnssec/index.ts';
+import { ipv6Monitor } from './ipv6/index.ts';
 import { mtaStsMonitor } from './mta-sts/index.ts';
 import { mxMonitor } from './mx/index.ts';
 import { spfMonitor } from './spf/index.ts';
@@ -20,4 +21,5 @@ export const MONITORS: Monitor[] = [
   daneMonitor,
   mtaStsMonitor,
   tlsRptMonitor,
+  ipv6Monitor,
 ];

@@ -14,6 +14,7 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'python3-spf', program: '/usr/lib/python3/dist-packages/spf.py' },
   { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
+  { name: 'iproute2', program: '/usr/sbin/ip' },
 ];
 
 const policyRcD = '/usr/sbin/policy-rc.d';

@@ -31,6 +31,8 @@ export interface LabState {
   caFile?: string;
   smtp?: SmtpListener[];
   https?: HttpsHost[];
+  /** IPv6 test hosts in the lab's own network namespace (lib/ipv6-hosts.ts). */
+  ipv6?: { namespace: string; local: string; nameservers: readonly string[]; smtp: string; refused: string };
 }
 
 export interface SmtpListener {
