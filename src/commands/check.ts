@@ -28,6 +28,8 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --timeout MS              timeout of one network operation (default ${DEFAULT_CHECK_OPTIONS.timeoutMs})
   --banner-timeout MS       wait this long for an SMTP greeting (default ${DEFAULT_TRANSPORT_OPTIONS.bannerTimeoutMs})
   --retry-delay MS          pause before the one retry of a failed SMTP probe (default ${DEFAULT_TRANSPORT_OPTIONS.retryDelayMs})
+  --rpki-vrps FILE|URL      RPKI validator's VRP export (rpki-client/Routinator JSON) for origin validation
+  --rpki-origins FILE|dns:Z IP-to-origin-AS: "prefix AS" lines, or dns:<zone4>[,<zone6>] (Team Cymru format)
   --json                    print {"reports":[…]} instead of tables
   --stats                   print DNS query statistics to stderr
 
@@ -129,6 +131,8 @@ async function check(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       'banner-timeout': { type: 'string' },
       'retry-delay': { type: 'string' },
+      'rpki-vrps': { type: 'string' },
+      'rpki-origins': { type: 'string' },
       json: { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -178,6 +182,8 @@ async function check(argv: string[]): Promise<number> {
   };
   const transport = transportFlags(values['banner-timeout'], values['retry-delay']);
   if (Object.keys(transport).length > 0) options.transport = transport;
+  if (values['rpki-vrps'] || values['rpki-origins'])
+    options.rpki = { vrps: values['rpki-vrps'], origins: values['rpki-origins'] };
   const guard = createTargetGuard({
     allowPrivateTargets: options.allowPrivateTargets,
     trusted: dns.servers.map((server) => server.address),

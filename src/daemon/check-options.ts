@@ -54,5 +54,6 @@ export function checkOptionsFor(config: Config, domain: DomainConfig): CheckOpti
     ...(checks.caFile ? { caFile: checks.caFile } : {}),
     ...(Object.keys(dnssec).length > 0 ? { dnssec } : {}),
     ...(Object.keys(transport).length > 0 ? { transport } : {}),
+    ...(checks.rpki.vrps || checks.rpki.origins ? { rpki: { ...checks.rpki } } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { dnssecMonitor } from './dnssec/index.ts';
 import { ipv6Monitor } from './ipv6/index.ts';
 import { mtaStsMonitor } from './mta-sts/index.ts';
 import { mxMonitor } from './mx/index.ts';
+import { rpkiMonitor } from './rpki/index.ts';
 import { spfMonitor } from './spf/index.ts';
 import { starttlsMonitor } from './starttls/index.ts';
 import { tlsRptMonitor } from './tls-rpt/index.ts';
@@ -22,4 +23,5 @@ export const MONITORS: Monitor[] = [
   mtaStsMonitor,
   tlsRptMonitor,
   ipv6Monitor,
+  rpkiMonitor,
 ];

@@ -1,0 +1,34 @@
+import { type ParsedIp, parseIp } from '../spf/ip-match.ts';
+
+/** An IP prefix: the network value (host bits zero), its length, its family. */
+export interface Prefix {
+  family: 4 | 6;
+  value: bigint;
+  length: number;
+}
+
+export const familyWidth = (family: 4 | 6) => (family === 4 ? 32 : 128);
+
+/** The network of `ip` at `length` bits. */
+export function networkOf(ip: ParsedIp, length: number): Prefix {
+  const drop = BigInt(familyWidth(ip.family) - length);
+  return { family: ip.family, value: (ip.value >> drop) << drop, length };
+}
+
+/** `192.0.2.0/24`, `2001:db8::/32`; a bare address is a host prefix. Undefined when it does not parse. */
+export function parsePrefix(text: string): Prefix | undefined {
+  const [address, bits] = text.trim().split('/');
+  const ip = parseIp(address ?? '');
+  if (!ip) return undefined;
+  const length = bits === undefined ? familyWidth(ip.family) : Number(bits);
+  if (!Number.isInteger(length) || length < 0 || length > familyWidth(ip.family)) return undefined;
+  return networkOf(ip, length);
+}
+
+/** A map key for a prefix: family, length and network value. */
+export const prefixKey = (p: Prefix) => `${p.family}/${p.length}/${p.value.toString(16)}`;
+
+/** Every prefix of `ip` from the longest (host) to the shortest (/0). */
+export function* enclosing(ip: ParsedIp, longest = familyWidth(ip.family)): Generator<Prefix> {
+  for (let length = longest; length >= 0; length--) yield networkOf(ip, length);
+}
