@@ -11,6 +11,8 @@ import { RunShared } from '../monitors/run-shared.ts';
 import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard } from '../net/target-guard.ts';
 import { formatReportsAsTable } from '../report/table.ts';
+import { formatScoreLine } from '../score/format.ts';
+import { mailScore } from '../score/index.ts';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../smtp/settings.ts';
 
 const HELP = `usage: mailwarden check <domain...> [options]
@@ -213,8 +215,9 @@ async function check(argv: string[]): Promise<number> {
 
   if (values.json) {
     const resolver = resolverProblem ? { problem: resolverProblem.kind, message: resolverProblem.message } : undefined;
-    process.stdout.write(`${JSON.stringify({ reports, ...(resolver ? { resolver } : {}) }, null, 2)}\n`);
-  } else process.stdout.write(formatReportsAsTable(reports));
+    const scored = reports.map((report) => ({ ...report, score: mailScore(report) }));
+    process.stdout.write(`${JSON.stringify({ reports: scored, ...(resolver ? { resolver } : {}) }, null, 2)}\n`);
+  } else process.stdout.write(formatReportsAsTable(reports, { scoreLine: (r) => formatScoreLine(mailScore(r)) }));
   if (values.stats) {
     const stats = dns.stats();
     process.stderr.write(

@@ -31,7 +31,10 @@ function pad(text: string, width: number): string {
 }
 
 /** A readable table per domain: status, check, subject, summary (and the fix under each non-ok line). */
-export function formatReportsAsTable(reports: readonly DomainReport[], options: { fixes?: boolean } = {}): string {
+export function formatReportsAsTable(
+  reports: readonly DomainReport[],
+  options: { fixes?: boolean; scoreLine?: (report: DomainReport) => string } = {},
+): string {
   const showFixes = options.fixes ?? true;
   const blocks = reports.map((report) => {
     const rows = report.findings.map((f) => [
@@ -42,6 +45,7 @@ export function formatReportsAsTable(reports: readonly DomainReport[], options: 
     ]);
     const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col]!.length), 0));
     const lines = [`${terminalSafe(report.domain, 255)}  [${headline(report.findings)}]  checked ${report.checkedAt}`];
+    if (options.scoreLine) lines.push(`  ${options.scoreLine(report)}`);
     report.findings.forEach((finding, index) => {
       const row = rows[index]!;
       lines.push(`  ${pad(row[0]!, widths[0]!)}  ${pad(row[1]!, widths[1]!)}  ${pad(row[2]!, widths[2]!)}  ${row[3]}`);

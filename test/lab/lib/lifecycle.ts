@@ -154,6 +154,8 @@ export async function rebuildLab(options: { force: boolean } = { force: false })
         state.processes[state.processes.indexOf(proc)] = await startNsd(instance);
       }
     }
+    const nsd6 = state.processes.find((p) => p.name === 'nsd-ipv6');
+    if (nsd6 && isRunning(nsd6)) process.kill(nsd6.pid, 'SIGHUP');
     const rebuilt = built.zones.filter((zone) => zone.serial === serial);
     await Promise.all(rebuilt.map((zone) => waitForSerial(zone, serial)));
     const nginx = state.processes.find((p) => p.name === 'nginx');
