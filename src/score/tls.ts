@@ -4,9 +4,9 @@ import { type CategoryScore, category, FULL, missingCategory, type SubtestScore 
 /** Internet.nl mail TLS subtests that count (worst status fail once tested), 10 points each; DANE counts twice. */
 const ASSUMED = [
   'fs_params',
-  'cipher_order',
-  'compression',
-  'secure_reneg',
+  'tls_cipher_order',
+  'tls_compression',
+  'renegotiation_secure',
   'cert_pubkey',
   'cert_signature',
   'zero_rtt',
@@ -32,8 +32,8 @@ function serverSubtests(index: FindingIndex, subject: string): SubtestScore[] {
   });
   return [
     tested('starttls_exists', true, ['starttls.offered']),
-    tested('protocols', sufficient(index.one('starttls.protocol', subject)?.status), ['starttls.protocol']),
-    tested('ciphers', sufficient(index.one('starttls.cipher', subject)?.status), ['starttls.cipher']),
+    tested('tls_version', sufficient(index.one('starttls.protocol', subject)?.status), ['starttls.protocol']),
+    tested('tls_ciphers', sufficient(index.one('starttls.cipher', subject)?.status), ['starttls.cipher']),
     tested('dane_exists', dane, ['dane.tlsa', 'dane.match']),
     tested('dane_valid', dane, ['dane.tlsa', 'dane.match']),
     // not tested by mailwarden: counted as passed, but nothing passes without TLS
