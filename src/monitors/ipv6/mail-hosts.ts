@@ -10,9 +10,10 @@ function addressFinding(host: MxTarget): Finding {
   const base = { check: 'ipv6.mx-address', subject: host.host, evidence: { addresses: host.addresses } };
   if (ipv6.length > 0)
     return { ...base, status: 'ok', summary: `${host.host} has an IPv6 address (${ipv6.join(', ')})` };
+  // not yet deployed rather than broken: warn, as for the name servers
   return {
     ...base,
-    status: 'fail',
+    status: 'warn',
     summary: `${host.host} has no IPv6 address (AAAA): mail from IPv6-only senders cannot reach it`,
     fix: `Give ${host.host} an IPv6 address (AAAA record) on which it accepts SMTP on port 25.`,
   };

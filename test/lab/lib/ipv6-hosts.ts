@@ -6,11 +6,12 @@
  * deleting the namespace deletes the pair. Works in the root namespace (CI) and nested in another namespace.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuiltZone } from './build.ts';
 import { isRunning, type LabProcess, startDaemon, stopDaemon } from './daemon.ts';
+import { probe } from './dns-probe.ts';
 import { exec, sleep } from './exec.ts';
 import { nsdConfig, waitForAnswer } from './nsd.ts';
 import { certsDir, runDir, serverDir } from './paths.ts';
@@ -122,5 +123,35 @@ export async function startIpv6Hosts(zones: BuiltZone[]): Promise<LabProcess[]> 
     for (const proc of started) await stopDaemon(proc);
     await removeIpv6Namespace();
     throw error;
+  }
+}
+
+/**
+ * After a re-sign: SIGHUP the IPv6 NSD and wait until the zones that name it (an AAAA of ours in the zone) serve the
+ * new serial there, so that no test sees the IPv6 name servers lag behind (dnssec.consistency would say so).
+ */
+export async function reloadIpv6Nsd(proc: LabProcess, rebuilt: BuiltZone[], serial: number): Promise<void> {
+  if (!isRunning(proc)) return;
+  process.kill(proc.pid, 'SIGHUP');
+  // only zones this NSD serves (it read its zone list at start) and that give it as a name server
+  const config = readFileSync(join(serverDir('nsd-ipv6'), 'nsd.conf'), 'utf8');
+  const served = (zone: BuiltZone) => config.includes(`name: "${zone.name}."`);
+  const naming = rebuilt.filter(
+    (zone) => served(zone) && ipv6Hosts.nameservers.some((a) => readFileSync(zone.file, 'utf8').includes(a)),
+  );
+  const deadline = Date.now() + 10_000;
+  for (const zone of naming) {
+    for (const address of ipv6Hosts.nameservers) {
+      let streak = 0;
+      while (streak < 3) {
+        const seen = await probe(address, zone.name, 'SOA', { recursive: false, timeoutMs: 500 })
+          .then((a) => a.answers.find((r) => r.type === 'SOA'))
+          .catch(() => undefined);
+        streak = seen?.type === 'SOA' && seen.data.serial === serial ? streak + 1 : 0;
+        if (Date.now() > deadline)
+          throw new Error(`${address} still does not serve ${zone.name} with serial ${serial}`);
+        if (streak < 3) await sleep(25);
+      }
+    }
   }
 }

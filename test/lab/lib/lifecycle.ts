@@ -8,7 +8,7 @@ import { isRunning, type LabProcess, recordedProcesses, stopDaemon } from './dae
 import { probe } from './dns-probe.ts';
 import { sleep } from './exec.ts';
 import { httpsCertSpecs, reloadNginx, startNginx } from './https.ts';
-import { ipv6Hosts, ipv6Namespace, removeIpv6Namespace, startIpv6Hosts } from './ipv6-hosts.ts';
+import { ipv6Hosts, ipv6Namespace, reloadIpv6Nsd, removeIpv6Namespace, startIpv6Hosts } from './ipv6-hosts.ts';
 import { withLabLock } from './lock.ts';
 import { type NsdInstance, nsdInstances, startNsd } from './nsd.ts';
 import { ensurePackages } from './packages.ts';
@@ -154,8 +154,6 @@ export async function rebuildLab(options: { force: boolean } = { force: false })
         state.processes[state.processes.indexOf(proc)] = await startNsd(instance);
       }
     }
-    const nsd6 = state.processes.find((p) => p.name === 'nsd-ipv6');
-    if (nsd6 && isRunning(nsd6)) process.kill(nsd6.pid, 'SIGHUP');
     const rebuilt = built.zones.filter((zone) => zone.serial === serial);
     await Promise.all(rebuilt.map((zone) => waitForSerial(zone, serial)));
     const nginx = state.processes.find((p) => p.name === 'nginx');
@@ -164,6 +162,9 @@ export async function rebuildLab(options: { force: boolean } = { force: false })
     state.zones = built.zones;
     state.authoritative = describeInstances(instances);
     writeLabState(state);
+    // after the state is saved: a lagging IPv6 server must not leave lab.json naming processes that were replaced
+    const nsd6 = state.processes.find((p) => p.name === 'nsd-ipv6');
+    if (nsd6) await reloadIpv6Nsd(nsd6, rebuilt, serial);
     return state;
   });
 }
