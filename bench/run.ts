@@ -196,3 +196,5 @@ async function daemonPass(domains: string[]): Promise<void> {
 }
 
 await main();
+// RPKI: parsing a validator export of 500,000 VRPs and validating routes against it (no lab needed)
+await import('./rpki-vrps.ts');

@@ -63,3 +63,18 @@ describe('origin sources', () => {
     await expect(fileOrigins(`${dir}/bad.txt`)).rejects.toThrow(/bad\.txt:2: expected/);
   });
 });
+
+describe('loading a VRP export', () => {
+  it('keeps the parsed export between runs until the file changes', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { loadVrps } = await import('../../src/monitors/rpki/vrps.ts');
+    const file = `${mkdtempSync('/tmp/mw-vrps-')}/vrps.json`;
+    const roa = (prefix: string) => ({ asn: 64500, prefix, maxLength: 24 });
+    writeFileSync(file, JSON.stringify({ roas: [roa('192.0.2.0/24')] }));
+    const first = await loadVrps(file, 1000);
+    expect((await loadVrps(file, 1000)).table).toBe(first.table);
+    writeFileSync(file, JSON.stringify({ roas: [roa('192.0.2.0/24'), roa('198.51.100.0/24')] }));
+    expect((await loadVrps(file, 1000)).table.size).toBe(2);
+    await expect(loadVrps(`${file}.missing`, 1000)).rejects.toThrow(/ENOENT/);
+  });
+});
