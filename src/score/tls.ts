@@ -12,7 +12,6 @@ const ASSUMED = [
   'zero_rtt',
   'extended_master_secret',
 ] as const;
-export const TLS_ASSUMED: readonly string[] = ASSUMED;
 
 // NCSC phase-out (warn) still earns Internet.nl's full points (its *_OK scores); only insufficient (fail) earns none
 const sufficient = (status: string | undefined) => status !== undefined && status !== 'fail' && status !== 'error';
