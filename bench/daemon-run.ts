@@ -1,22 +1,29 @@
 // A daemon benchmark the bench runner calls: full cycles over the given domains through the real daemon code path
-// (scheduler → checks → diff → embedded store → outbox with a log channel), measuring time, memory and state size.
+// (scheduler → checks → judge → one transaction per batch in the configured store → outbox with a log channel),
+// measuring time, memory, the cost of each batch's write and the database's size.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { parseConfig } from '../src/config/load.ts';
 import { Daemon } from '../src/daemon/daemon.ts';
 import { createLogger } from '../src/daemon/logger.ts';
-import { EmbeddedStore } from '../src/state/embedded-store.ts';
-import type { DomainState } from '../src/state/types.ts';
+import type { Monitor } from '../src/monitors/types.ts';
+import { createStateStore } from '../src/state/open-store.ts';
+import type { StateStore } from '../src/state/store.ts';
 
 export interface BenchDaemonOptions {
   domains: readonly string[];
   /** The recursive resolver: `IP[:PORT]` or `{ address, port }`, e.g. the lab's 127.53.0.1:53. */
   resolver: string | { address: string; port: number };
   trustAnchorFile: string;
-  /** Where state.json, history.jsonl and the generated domain file go; default a tmp dir, removed afterwards. */
+  /** Where the SQLite file and the generated domain file go; default a tmp dir, removed afterwards. */
   stateDir?: string;
+  /** state.url; default a SQLite file in stateDir. */
+  stateUrl?: string;
+  /** The monitors to run (default every one). */
+  monitors?: readonly Monitor[];
   caFile?: string;
   /** Default true: lab MX hosts are loopback addresses. */
   allowPrivateTargets?: boolean;
@@ -25,6 +32,8 @@ export interface BenchDaemonOptions {
   batchSize?: number;
   /** Full cycles to run (default 1: the first cycle sets every domain's baseline). */
   cycles?: number;
+  /** After the cycles, time the query "time in compliance per standard over 30 days" for this many domains. */
+  measureCompliance?: number;
   /** Extra YAML for the `checks:` section, e.g. `transport: { smtpPort: 2525 }` as inline text. */
   checksYaml?: string;
 }
@@ -43,15 +52,17 @@ export interface BenchDaemonResult {
   heapUsedMb: number;
   /** Time inside the checks themselves (DNS, probes, validation), summed over batches; the rest is the daemon's. */
   checkSeconds: number;
-  /** Rewrites of state.json, their total and largest duration (serialize + atomic write), and the last one's. */
+  /** The batches' transactions (commitBatch): count, total, largest and mean duration. */
   stateWrites: number;
   stateWriteSeconds: number;
   maxStateWriteMs: number;
-  lastStateWriteMs: number;
-  stateFileBytes: number;
-  /** state.journal: the changes since the last snapshot. */
-  stateJournalBytes: number;
-  historyBytes: number;
+  meanStateWriteMs: number;
+  /** The database's size at the end (SQLite: the file plus its WAL; PostgreSQL: pg_database_size). */
+  databaseBytes: number;
+  databaseBytesPerDomain: number;
+  /** The compliance query's time (when measureCompliance was given). */
+  complianceMs?: number;
+  store: string;
   /** Findings per status over the last cycle. */
   statuses: Record<string, number>;
   dnsQueriesSent: number;
@@ -91,16 +102,17 @@ ${options.caFile ? `  caFile: "${options.caFile}"\n` : ''}${options.checksYaml ?
   firstCheckSpread: 0s
   concurrency: ${options.concurrency ?? 64}
   batchSize: ${options.batchSize ?? 500}
-state: { dir: "${options.stateDir}" }
+state: { url: "${options.stateUrl ?? `sqlite:${join(options.stateDir, 'mailwarden.db')}`}" }
 channels: { console: { type: log } }
 routes: [ { name: everything, channels: [console], match: { minStatus: ok } } ]
 domainFiles: ["${domainFile}"]
 `;
   const config = parseConfig(yaml, join(options.stateDir, 'bench-config.yaml'), { env: {} });
   const logger = createLogger('info', discard());
-  const store = new EmbeddedStore({ dir: options.stateDir, writeDelayMs: config.state.writeDelay });
+  const store = createStateStore(config.state.url.reveal());
   await store.open();
-  const daemon = new Daemon({ config, store, logger });
+  const writes = timedCommits(store);
+  const daemon = new Daemon({ config, store, logger, ...(options.monitors ? { monitors: options.monitors } : {}) });
 
   let peakRss = process.memoryUsage.rss();
   let peakHeap = process.memoryUsage().heapUsed;
@@ -115,13 +127,14 @@ domainFiles: ["${domainFile}"]
   let resolverHealthy = true;
   const started = performance.now();
   try {
-    daemon.schedule();
+    await daemon.schedule();
     for (let cycle = 0; cycle < cycles; cycle++) {
       if (cycle > 0) for (const domain of config.domains) daemon.queue.schedule(domain.name, 0);
       statuses = {};
       for (;;) {
         const summary = await daemon.tick();
         if (summary === undefined) break;
+        await daemon.deliver();
         batches++;
         checkMs += summary.checkMs;
         resolverHealthy &&= summary.resolverHealthy;
@@ -129,7 +142,6 @@ domainFiles: ["${domainFile}"]
           statuses[status] = (statuses[status] ?? 0) + count;
       }
     }
-    await store.flush();
   } finally {
     clearInterval(sampler);
     daemon.close();
@@ -138,9 +150,20 @@ domainFiles: ["${domainFile}"]
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const heapUsed = process.memoryUsage().heapUsed;
   const dnsQueriesSent = daemon.dns.stats().sent;
+  let complianceMs: number | undefined;
+  if (options.measureCompliance) {
+    const now = Date.now();
+    const domains = config.domains.slice(0, options.measureCompliance).map((domain) => domain.name);
+    const queryStarted = performance.now();
+    await store.compliance({
+      from: new Date(now - 30 * 86_400_000).toISOString(),
+      to: new Date(now).toISOString(),
+      domains,
+    });
+    complianceMs = performance.now() - queryStarted;
+  }
   await store.close();
-  const writes = store.writeStats();
-  const size = async (file: string) => (await stat(join(options.stateDir, file)).catch(() => ({ size: 0 }))).size;
+  const databaseBytes = await databaseSize(config.state.url.reveal());
   return {
     domains: config.domains.length,
     cycles,
@@ -151,78 +174,50 @@ domainFiles: ["${domainFile}"]
     peakHeapMb: Math.max(peakHeap, heapUsed) / 2 ** 20,
     heapUsedMb: heapUsed / 2 ** 20,
     checkSeconds: checkMs / 1000,
-    stateWrites: writes.writes,
+    stateWrites: writes.count,
     stateWriteSeconds: writes.totalMs / 1000,
     maxStateWriteMs: writes.maxMs,
-    lastStateWriteMs: writes.lastMs,
-    stateFileBytes: await size('state.json'),
-    stateJournalBytes: await size('state.journal'),
-    historyBytes: await size('history.jsonl'),
+    meanStateWriteMs: writes.count > 0 ? writes.totalMs / writes.count : 0,
+    databaseBytes,
+    databaseBytesPerDomain: databaseBytes / config.domains.length,
+    store: store.kind,
+    ...(complianceMs !== undefined ? { complianceMs } : {}),
     statuses,
     dnsQueriesSent,
     resolverHealthy,
   };
 }
 
-export interface BenchStateStoreOptions {
-  /** Real domain states (e.g. from a `benchDaemon` run's state.json) cloned, renamed, into `domains` domains. */
-  template: readonly DomainState[];
-  domains: number;
-  /** Domains changed between snapshot and the timed write, as one daemon batch changes them (default 500). */
-  batch?: number;
+/** Wraps the store's commitBatch to time every batch's transaction. */
+function timedCommits(store: StateStore): { count: number; totalMs: number; maxMs: number } {
+  const stats = { count: 0, totalMs: 0, maxMs: 0 };
+  const commit = store.commitBatch.bind(store);
+  store.commitBatch = async (batch) => {
+    const started = performance.now();
+    try {
+      return await commit(batch);
+    } finally {
+      const ms = performance.now() - started;
+      stats.count++;
+      stats.totalMs += ms;
+      stats.maxMs = Math.max(stats.maxMs, ms);
+    }
+  };
+  return stats;
 }
 
-export interface BenchStateStoreResult {
-  domains: number;
-  stateFileBytes: number;
-  /** Writing every domain as a new snapshot (state.json). */
-  snapshotMs: number;
-  /** A write after one batch of domains changed (what the daemon pays per batch): one journal record. */
-  batchWriteMs: number;
-  batchWriteBytes: number;
-  /** Opening the store: parse, replay the one-batch journal, write a fresh snapshot. */
-  openMs: number;
-  /** Heap with the state loaded after a fresh open (exact with --expose-gc). */
-  heapMb: number;
-}
-
-/** Write and open costs of the state store alone at a given domain count, from realistic per-domain content. */
-export async function benchStateStore(options: BenchStateStoreOptions): Promise<BenchStateStoreResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'mw-bench-store-'));
+async function databaseSize(url: string): Promise<number> {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    const size = async (path: string) => (await stat(path).catch(() => ({ size: 0 }))).size;
+    return (await size(file)) + (await size(`${file}-wal`));
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    const template = options.template.map((state) => ({ name: state.domain, text: JSON.stringify(state) }));
-    const cloneFor = (index: number): DomainState => {
-      const source = template[index % template.length]!;
-      const name = `c${index}-${source.name}`;
-      return JSON.parse(source.text.replaceAll(JSON.stringify(source.name).slice(1, -1), name)) as DomainState;
-    };
-    const store = new EmbeddedStore({ dir, writeDelayMs: 60_000 });
-    await store.open();
-    for (let index = 0; index < options.domains; index++) store.putDomain(cloneFor(index));
-    let started = performance.now();
-    await store.snapshot();
-    const snapshotMs = performance.now() - started;
-    const stateFileBytes = (await stat(store.statePath)).size;
-    const batch = Math.min(options.batch ?? 500, options.domains);
-    const at = new Date().toISOString();
-    for (let index = 0; index < batch; index++) store.putDomain({ ...cloneFor(index), lastCheckedAt: at });
-    started = performance.now();
-    await store.flush();
-    const batchWriteMs = performance.now() - started;
-    const batchWriteBytes = store.writeStats().lastBytes;
-    await store.close();
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const again = new EmbeddedStore({ dir, writeDelayMs: 60_000 });
-    started = performance.now();
-    await again.open();
-    const openMs = performance.now() - started;
-    gc?.();
-    const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-    await again.close();
-    return { domains: options.domains, stateFileBytes, snapshotMs, batchWriteMs, batchWriteBytes, openMs, heapMb };
+    const result = await client.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+    return Number(result.rows[0]!.bytes);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await client.end();
   }
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // mailwarden command line: dispatches to one module per command.
+import { readFileSync } from 'node:fs';
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
   check: {
     summary: 'check domains once and print the findings (Nagios exit codes)',
@@ -17,15 +19,32 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'history <domain> [--config FILE]: the recorded changes of a domain',
     load: async () => (await import('./commands/history.ts')).historyCommand,
   },
+  state: {
+    summary: 'state import <old-state-dir>: move an older state directory into the database',
+    load: async () => (await import('./commands/state.ts')).stateCommand,
+  },
+  outbox: {
+    summary: 'outbox list|retry|drop: alerts waiting for (or refused by) a channel',
+    load: async () => (await import('./commands/outbox.ts')).outboxCommand,
+  },
+  report: {
+    summary: 'report --from DATE --to DATE [--tag T] [--format csv|json|html|pdf]: compliance over a period',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
   'test-alert': {
     summary: 'test-alert <channel> [--config FILE]: send a sample alert through a channel',
     load: async () => (await import('./commands/test-alert.ts')).testAlertCommand,
   },
 };
 
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `mailwarden ${pkg.version} (Node.js ${process.versions.node})\n`;
+}
+
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(11)} ${command.summary}`);
-  return `usage: mailwarden <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nmailwarden <command> --help for its options\n`;
+  return `usage: mailwarden <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nmailwarden <command> --help for its options; mailwarden --version\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name === undefined ? 3 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(version());
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -37,16 +37,23 @@ export function worstStatus(statuses: Iterable<Status>): Status {
 /** JSON-safe evidence: the records, counts and certificate facts that justify a verdict. */
 export type Evidence = Record<string, unknown>;
 
+/** Plain JSON values from which a finding's texts are rendered in any language (see src/i18n/). */
+export type FindingParams = Record<string, unknown>;
+
 export interface Finding {
   /** Stable id `<area>.<aspect>`, e.g. `mx.records`. Part of the user interface: never rename casually. */
   check: string;
   /** What the verdict is about: the domain, an MX host, `mx1.example.nl/192.0.2.10`, a DKIM selector. */
   subject: string;
   status: Status;
-  /** One human line. */
+  /** Stable code per check (e.g. `policy-none` of `dmarc.policy`): with `params`, the source of every text. */
+  reason?: string;
+  /** The values the texts of `reason` are rendered from; plain JSON. */
+  params?: FindingParams;
+  /** One human line, in English (rendered from `reason` and `params` when the finding was made). */
   summary: string;
   evidence: Evidence;
-  /** How to fix it, when the status is not ok. */
+  /** How to fix it, when the status is not ok; in English like `summary`. */
   fix?: string;
   /** ISO 8601: when an `ok` stops being ok with no change (certificate notAfter, earliest RRSIG expiration). */
   expiresAt?: string;
@@ -59,7 +66,8 @@ export interface DomainReport {
   findings: Finding[];
 }
 
-export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable';
+/** `changed`: a published record (SPF, DMARC, DKIM key, MX set, TLSA set, MTA-STS, TLS-RPT) changed; the status may not have. */
+export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable' | 'changed';
 
 export interface Change {
   kind: ChangeKind;
@@ -70,6 +78,8 @@ export interface Change {
   after?: Finding;
   /** ISO 8601, when the change was confirmed. */
   at: string;
+  /** For `changed`: the record's value before (absent when it was first published) and now. */
+  record?: { kind: string; before?: string; after: string };
 }
 
 /** Nagios plugin exit code for a set of reports: 0 ok/info, 1 warn, 2 fail, 3 could not check. */

@@ -7,6 +7,11 @@ import { SlackChannel } from './slack.ts';
 import { WebhookChannel } from './webhook.ts';
 
 export function createChannel(name: string, config: ChannelConfig, logger: Logger): Channel {
+  const channel = mediumOf(name, config, logger);
+  return config.language ? Object.assign(channel, { language: config.language }) : channel;
+}
+
+function mediumOf(name: string, config: ChannelConfig, logger: Logger): Channel {
   switch (config.type) {
     case 'slack':
       return new SlackChannel(name, config.url);

@@ -1,3 +1,5 @@
+import { render } from '../i18n/render.ts';
+import type { Language } from '../i18n/types.ts';
 import type { Evidence, Finding } from '../model.ts';
 import type { Notice } from '../state/types.ts';
 import { truncate } from './escape.ts';
@@ -40,6 +42,7 @@ const LABELS: Record<Notice['type'], string> = {
   gone: 'Finding gone',
   expiring: 'Expiring soon',
   unreachable: 'Could not check',
+  changed: 'Record changed',
   reminder: 'Still failing',
   'resolver-down': 'Resolver failing: domain alerts held',
   'resolver-up': 'Resolver recovered',
@@ -53,6 +56,7 @@ const ORDER: Notice['type'][] = [
   'reminder',
   'expiring',
   'gone',
+  'changed',
   'recovery',
   'resolver-up',
 ];
@@ -60,21 +64,26 @@ const ORDER: Notice['type'][] = [
 export interface DigestOptions {
   /** Items listed per group before "and N more". */
   maxItemsPerGroup?: number;
+  /** Language of the findings' summaries and fixes (default English). */
+  language?: Language;
 }
 
 /** Groups notices so 5,000 domains broken by one shared MX host become one group, not 5,000 lines. */
 export function buildDigest(notices: readonly Notice[], options: DigestOptions = {}): Digest {
   const maxItems = options.maxItemsPerGroup ?? 10;
+  const language = options.language ?? 'en';
   const groups = new Map<string, { heading: string; type: Notice['type']; items: DigestItem[] }>();
   for (const notice of notices) {
     const change = notice.change;
     const before = change?.before;
     const after = change?.after;
-    const transition = change
-      ? `${before?.status ?? '—'} → ${after?.status ?? '—'}`
-      : notice.type === 'resolver-down'
-        ? 'not answering'
-        : 'answering again';
+    const transition = change?.record
+      ? 'published record changed'
+      : change
+        ? `${before?.status ?? '—'} → ${after?.status ?? '—'}`
+        : notice.type === 'resolver-down'
+          ? 'not answering'
+          : 'answering again';
     const hostLevel = change !== undefined && change.subject !== change.domain;
     const headingParts = [LABELS[notice.type]];
     if (change) headingParts.push(change.check, transition);
@@ -90,9 +99,13 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
       transition,
       evidence: shown ? flattenEvidence(shown.evidence) : [],
     };
-    if (before) item.before = before.summary;
-    if (after) item.after = after.summary;
-    const fix = fixOf(notice.type, after ?? before);
+    if (before) item.before = render(before, language).summary;
+    if (after) item.after = render(after, language).summary;
+    if (change?.record) {
+      item.before = change.record.before ?? '(not published)';
+      item.after = change.record.after === '' ? '(not published)' : change.record.after;
+    }
+    const fix = fixOf(notice.type, after ?? before, language);
     if (fix) item.fix = fix;
     if (after?.expiresAt) item.expiresAt = after.expiresAt;
     if (notice.detail) item.detail = notice.detail;
@@ -122,11 +135,11 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
   };
 }
 
-function fixOf(type: Notice['type'], finding: Finding | undefined): string | undefined {
+function fixOf(type: Notice['type'], finding: Finding | undefined, language: Language): string | undefined {
   if (type === 'recovery' || type === 'gone' || type === 'resolver-up') return undefined;
   if (type === 'resolver-down')
     return 'Check the configured resolver (dns.resolvers) and the network; per-domain alerts resume when it answers.';
-  return finding?.fix;
+  return finding ? render(finding, language).fix : undefined;
 }
 
 /** `key: value` lines from evidence, each bounded: a 4 kB TXT record must not flood a message. */

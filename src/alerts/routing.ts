@@ -36,7 +36,8 @@ export function routeMatches(route: RouteConfig, notice: Notice): boolean {
   if (!change) return false;
   const match = route.match;
   const kind = notice.type === 'reminder' ? change.kind : notice.type;
-  if (match.kinds.length > 0 && !match.kinds.includes(kind as (typeof match.kinds)[number])) return false;
+  if (kind === 'changed' ? !match.kinds.includes('changed') : match.kinds.length > 0 && !match.kinds.includes(kind))
+    return false;
   if (match.checks.length > 0 && !match.checks.some((pattern) => matchesCheck(pattern, change.check))) return false;
   if (match.domains.length > 0 && !match.domains.some((pattern) => matchesDomain(pattern, change.domain))) return false;
   if (match.tags.length > 0 && !match.tags.some((tag) => notice.tags.includes(tag))) return false;

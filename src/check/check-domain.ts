@@ -1,3 +1,4 @@
+import { say } from '../i18n/say.ts';
 import type { DomainReport, Finding } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
@@ -34,7 +35,7 @@ async function runMonitor(monitor: Monitor, context: MonitorContext, domain: str
         check: `${monitor.name}.monitor`,
         subject: domain,
         status: 'error',
-        summary: `The ${monitor.name} check could not run: ${message}`,
+        ...say('*', 'monitor-crashed', { monitor: monitor.name, error: message }),
         evidence: { error: message },
       },
     ];

@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkDomains, normaliseDomain } from '../check/check-domain.ts';
+import { checkDomains } from '../check/check-domain.ts';
+import { parseDomainName } from '../config/domain-name.ts';
 import { parseTrustAnchors } from '../dns/dnssec/trust-anchors.ts';
 import { createResolver, parseServerAddress } from '../dns/resolver.ts';
 import { checkDnssecSupport, type ResolverProblem } from '../dns/resolver-health.ts';
 import type { DnsClient } from '../dns/types.ts';
+import { chooseLanguage } from '../i18n/language.ts';
 import { nagiosExitCode } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import { RunShared } from '../monitors/run-shared.ts';
 import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard } from '../net/target-guard.ts';
-import { formatReportsAsTable } from '../report/table.ts';
+import { formatReportsAsTable, formatTotals, type TableOptions, wantsColour } from '../report/table.ts';
 import { formatScoreLine } from '../score/format.ts';
 import { mailScore } from '../score/index.ts';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../smtp/settings.ts';
@@ -32,11 +34,32 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --retry-delay MS          pause before the one retry of a failed SMTP probe (default ${DEFAULT_TRANSPORT_OPTIONS.retryDelayMs})
   --rpki-vrps FILE|URL      RPKI validator's VRP export (rpki-client/Routinator JSON) for origin validation
   --rpki-origins FILE|dns:Z IP-to-origin-AS: "prefix AS" lines, or dns:<zone4>[,<zone6>] (Team Cymru format)
-  --json                    print {"reports":[…]} instead of tables
+  --lang en|nl              language of the table (default: from LC_ALL, LC_MESSAGES or LANG, else en)
+  --min-status LEVEL        show only findings at LEVEL or worse: ok, info, warn, fail (errors are always shown)
+  --json                    print {"reports":[…]} instead of tables (texts in English, with reason and params)
   --stats                   print DNS query statistics to stderr
+
+The table fits 100 columns (fewer on a narrower terminal) and is coloured on a terminal unless NO_COLOR is set.
 
 exit code (Nagios): 0 all ok/info, 1 any warn, 2 any fail, 3 could not check
 `;
+
+const MIN_STATUSES = ['ok', 'info', 'warn', 'fail'] as const;
+
+function minStatusFlag(value: string | undefined): TableOptions['minStatus'] {
+  if (value === undefined) return undefined;
+  const status = MIN_STATUSES.find((s) => s === value.toLowerCase());
+  if (!status) throw new UsageError(`--min-status expects one of ${MIN_STATUSES.join(', ')}, got "${value}"`);
+  return status;
+}
+
+function languageFlag(value: string | undefined) {
+  try {
+    return chooseLanguage(value);
+  } catch (error) {
+    throw new UsageError(`--lang: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 function positiveInteger(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -136,6 +159,8 @@ async function check(argv: string[]): Promise<number> {
       'rpki-vrps': { type: 'string' },
       'rpki-origins': { type: 'string' },
       json: { type: 'boolean', default: false },
+      lang: { type: 'string' },
+      'min-status': { type: 'string' },
       stats: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -144,9 +169,14 @@ async function check(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const language = languageFlag(values.lang);
+  const minStatus = minStatusFlag(values['min-status']);
   await checkOptionFiles(values['trust-anchor'], values['ca-file']);
   const fromFile = values['domains-file'] ? await readDomainsFile(values['domains-file']) : [];
-  const domains = [...positionals, ...fromFile].map(normaliseDomain).filter((d) => d !== '');
+  const parsed = [...positionals, ...fromFile].filter((d) => d.trim() !== '').map(parseDomainName);
+  const refused = parsed.flatMap((result) => (result.ok ? [] : [result.problem]));
+  if (refused.length > 0) throw new UsageError(refused.join('\n'));
+  const domains = parsed.flatMap((result) => (result.ok ? [result.name] : []));
   if (domains.length === 0) throw new UsageError('name at least one domain');
 
   let monitors = MONITORS;
@@ -217,7 +247,16 @@ async function check(argv: string[]): Promise<number> {
     const resolver = resolverProblem ? { problem: resolverProblem.kind, message: resolverProblem.message } : undefined;
     const scored = reports.map((report) => ({ ...report, score: mailScore(report) }));
     process.stdout.write(`${JSON.stringify({ reports: scored, ...(resolver ? { resolver } : {}) }, null, 2)}\n`);
-  } else process.stdout.write(formatReportsAsTable(reports, { scoreLine: (r) => formatScoreLine(mailScore(r)) }));
+  } else {
+    const stdout = process.stdout;
+    const width = stdout.isTTY && stdout.columns ? Math.min(stdout.columns, 100) : 100;
+    const colour = wantsColour(stdout);
+    const scoreLine = (report: (typeof reports)[number]) => formatScoreLine(mailScore(report));
+    stdout.write(
+      formatReportsAsTable(reports, { language, colour, width, scoreLine, ...(minStatus ? { minStatus } : {}) }),
+    );
+    if (reports.length > 1) stdout.write(`\n${formatTotals(reports, language)}`);
+  }
   if (values.stats) {
     const stats = dns.stats();
     process.stderr.write(

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_OPTIONS, loadConfigOrReport } from './load-config.ts';
+import { printableStateUrl } from './open-store.ts';
 
 const HELP = `usage: mailwarden config check [--config FILE]
 
@@ -24,7 +25,7 @@ export async function configCheckCommand(argv: string[]): Promise<number> {
   const channels = Object.entries(config.channels).map(([name, channel]) => `${name} (${channel.type})`);
   process.stdout.write(
     `${file}: valid — ${config.domains.length} domains, ${channels.length} channels${channels.length ? `: ${channels.join(', ')}` : ''}, ` +
-      `${config.routes.length} routes; state in ${config.state.dir}\n`,
+      `${config.routes.length} routes; state in ${printableStateUrl(config.state.url.reveal())}\n`,
   );
   return 0;
 }

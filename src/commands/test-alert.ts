@@ -4,6 +4,7 @@ import { createChannel } from '../alerts/create-channels.ts';
 import { buildDigest } from '../alerts/digest.ts';
 import { outboxId } from '../alerts/outbox.ts';
 import { createLogger } from '../daemon/logger.ts';
+import { say } from '../i18n/say.ts';
 import type { Change } from '../model.ts';
 import type { Notice } from '../state/types.ts';
 import { CONFIG_OPTIONS, loadConfigOrReport } from './load-config.ts';
@@ -27,16 +28,15 @@ export function sampleNotices(now: Date): Notice[] {
       check: 'dmarc.policy',
       subject: 'example.nl',
       status: 'ok',
-      summary: 'DMARC policy is p=reject',
+      ...say('dmarc.policy', 'ok', { domain: 'example.nl', policy: 'reject' }),
       evidence: { record: 'v=DMARC1; p=reject; rua=mailto:dmarc@example.nl' },
     },
     after: {
       check: 'dmarc.policy',
       subject: 'example.nl',
       status: 'warn',
-      summary: 'DMARC policy is p=none: spoofed mail is delivered',
+      ...say('dmarc.policy', 'policy-none', { domain: 'example.nl', tag: 'p' }),
       evidence: { record: 'v=DMARC1; p=none; <!channel> <script>alert(1)</script>' },
-      fix: 'Publish p=quarantine or p=reject at _dmarc.example.nl once your reports show all legitimate mail aligned.',
     },
   };
   const recovery: Change = {
@@ -49,14 +49,14 @@ export function sampleNotices(now: Date): Notice[] {
       check: 'starttls.offered',
       subject: 'mx1.example.org',
       status: 'fail',
-      summary: 'STARTTLS is not offered',
+      ...say('starttls.offered', 'not-offered', {}),
       evidence: {},
     },
     after: {
       check: 'starttls.offered',
       subject: 'mx1.example.org',
       status: 'ok',
-      summary: 'STARTTLS is offered',
+      ...say('starttls.offered', 'ok', { version: 'TLSv1.3' }),
       evidence: { banner: '220 mx1.example.org ESMTP' },
     },
   };
@@ -86,13 +86,13 @@ export async function testAlertCommand(argv: string[]): Promise<number> {
     );
     return 3;
   }
-  const channel = createChannel(name, channelConfig, createLogger(config.log.level, process.stderr));
+  const channel = createChannel(name, channelConfig, createLogger(config.log.level, process.stderr, config.log.format));
   const notices = sampleNotices(new Date());
   try {
     await channel.send({
       idempotencyKey: outboxId('test-alert', name, notices),
       route: 'test-alert',
-      digest: buildDigest(notices),
+      digest: buildDigest(notices, { language: channel.language ?? 'en' }),
       notices,
     });
   } catch (error) {

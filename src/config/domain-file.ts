@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseDomainName } from './domain-name.ts';
 
 export interface DomainLine {
   name: string;
@@ -28,11 +29,12 @@ export function parseDomainFile(text: string): { domains: DomainLine[]; problems
     const content = lines[index]!.replace(/#.*$/, '').trim();
     if (content === '') continue;
     const [name, ...fields] = content.split(/\s+/);
-    if (!/^[A-Za-z0-9\u0080-\uffff]([A-Za-z0-9\u0080-\uffff-]*\.)*[A-Za-z0-9\u0080-\uffff-]+\.?$/.test(name!)) {
-      problems.push({ line, message: `"${name}" is not a domain name` });
+    const parsed = parseDomainName(name!);
+    if (!parsed.ok) {
+      problems.push({ line, message: parsed.problem });
       continue;
     }
-    const entry: DomainLine = { name: name!, tags: [], line };
+    const entry: DomainLine = { name: parsed.name, tags: [], line };
     for (const field of fields) {
       const match = /^([a-z]+)=(.*)$/.exec(field);
       const values = match?.[2]?.split(',').filter((v) => v !== '') ?? [];

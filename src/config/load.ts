@@ -5,7 +5,9 @@ import type { z } from 'zod';
 import { normaliseDomain } from '../check/check-domain.ts';
 import { parseDomainFile } from './domain-file.ts';
 import { createConfigSchema, type RawConfig, type SeverityOverride } from './schema.ts';
+import { Secret } from './secret.ts';
 import { formatKeyPath, hasPath, locate } from './source-location.ts';
+import { didYouMean } from './suggest.ts';
 
 export interface DomainConfig {
   name: string;
@@ -16,13 +18,28 @@ export interface DomainConfig {
   severity: Record<string, SeverityOverride>;
 }
 
-export type Config = Omit<RawConfig, 'domains' | 'domainFiles'> & {
+export type Config = Omit<RawConfig, 'domains' | 'domainFiles' | 'state'> & {
+  state: StateConfig;
   /** Absolute path of the file this came from. */
   file: string;
   domains: DomainConfig[];
   /** Non-fatal remarks (duplicate domains); the daemon logs them. */
   warnings: string[];
 };
+
+export interface StateConfig {
+  /** `sqlite:<absolute path>` or a PostgreSQL URL (may hold a password: a Secret). */
+  url: Secret;
+  password?: Secret;
+  historyRetention: number;
+}
+
+/** A relative SQLite path is relative to the configuration file, like every other path in it. */
+function stateUrlBesideConfig(url: Secret, baseDir: string): Secret {
+  const text = url.reveal();
+  if (!text.startsWith('sqlite:')) return url;
+  return new Secret(`sqlite:${resolve(baseDir, text.slice('sqlite:'.length))}`);
+}
 
 export interface ConfigProblem {
   file: string;
@@ -84,10 +101,52 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const schema = createConfigSchema({ env: options.env ?? process.env, readFile });
   const result = schema.safeParse(dropNulls(doc.toJS()) ?? {});
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => toProblem(issue, file, doc, lineCounter)));
+    throw new ConfigError(
+      result.error.issues.flatMap(unionBranch).map((issue) => toProblem(issue, file, doc, lineCounter)),
+    );
   }
   const baseDir = dirname(resolve(file));
-  return finish(result.data, file, baseDir, readFile);
+  const config = finish(result.data, file, baseDir, readFile);
+  config.warnings.push(...unknownRouteTags(config, file, doc, lineCounter));
+  return config;
+}
+
+/** A route matching a tag that no domain carries never fires: probably a misspelling (a warning, not an error). */
+function unknownRouteTags(
+  config: Config,
+  file: string,
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+): string[] {
+  const known = [...new Set(config.domains.flatMap((domain) => domain.tags))].sort();
+  return config.routes.flatMap((route, index) =>
+    route.match.tags.flatMap((tag, tagIndex) => {
+      if (known.includes(tag)) return [];
+      const path = ['routes', index, 'match', 'tags', tagIndex];
+      const where = locate(doc, lineCounter, path);
+      return [
+        formatProblem({
+          file,
+          ...where,
+          key: formatKeyPath(path),
+          message: `no domain has the tag "${tag}"${didYouMean(tag, known)} (tags in use: ${known.join(', ') || 'none'})`,
+        }),
+      ];
+    }),
+  );
+}
+
+/**
+ * A value of a union (a domain written as text or as an object) that fits no branch: the issues of the branch of
+ * the value's own type say what is wrong ("has an empty label"), where zod only says "Invalid input".
+ */
+function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const ofItsType = issue.errors.find(
+    (branch) => branch.length > 0 && !branch.every((sub) => sub.code === 'invalid_type' && sub.path.length === 0),
+  );
+  if (!ofItsType) return [issue];
+  return ofItsType.flatMap((sub) => unionBranch({ ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue));
 }
 
 function toProblem(
@@ -107,6 +166,12 @@ function toProblem(
       key,
       message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see docs/daemon.md)`,
     };
+  }
+  if (issue.code === 'invalid_key') {
+    // a record key (a check id in checks.severity): point at the key itself and say what is wrong with it
+    const key = path.at(-1);
+    const position = locate(doc, lineCounter, path.slice(0, -1), String(key));
+    return { file, ...position, key: formatKeyPath(path), message: issue.issues[0]?.message ?? issue.message };
   }
   const position = locate(doc, lineCounter, path);
   const message = issue.message.replace(/^Invalid input: /, '');
@@ -194,7 +259,11 @@ function finish(raw: RawConfig, file: string, baseDir: string, readFile: (path: 
         origins: rest.checks.rpki.origins?.startsWith('dns:') ? rest.checks.rpki.origins : at(rest.checks.rpki.origins),
       },
     },
-    state: { ...rest.state, dir: resolve(baseDir, rest.state.dir) },
+    state: {
+      url: stateUrlBesideConfig(rest.state.url, baseDir),
+      ...(rest.state.password ? { password: rest.state.password } : {}),
+      historyRetention: rest.state.historyRetention,
+    },
     domains: [...byName.values()],
     warnings,
   };

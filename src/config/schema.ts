@@ -1,8 +1,14 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { CHECK_AREAS, CHECK_IDS, isCheckId } from '../i18n/check-ids.ts';
+import { LANGUAGES } from '../i18n/types.ts';
 import { STATUSES } from '../model.ts';
+import { parseDomainName } from './domain-name.ts';
 import { parseDuration } from './duration.ts';
-import { resolveSecret, type Secret } from './secret.ts';
+import { httpSchema } from './http-schema.ts';
+import { parseMailbox } from './mailbox.ts';
+import { resolveSecret, Secret } from './secret.ts';
+import { didYouMean } from './suggest.ts';
 
 export interface SchemaEnvironment {
   env: NodeJS.ProcessEnv;
@@ -10,6 +16,9 @@ export interface SchemaEnvironment {
 }
 
 const VERDICTS = ['ok', 'info', 'warn', 'fail'] as const;
+
+/** The embedded default: one SQLite file beside the configuration. */
+export const DEFAULT_STATE_URL = 'sqlite:./state/mailwarden.db';
 
 /** A duration written as text (30s, 5m, 1h30m, 1d), parsed to milliseconds. */
 const durationText = z.string({ error: 'expected a duration such as 30s, 5m, 1h or 1d' }).transform((text, ctx) => {
@@ -58,15 +67,6 @@ const transportSettings = z
   })
   .prefault({});
 
-/** `127.0.0.1:9110`, `[::1]:9110`: the HTTP listener's address. An IP is required, so nothing binds by accident. */
-const listenAddress = z.string().refine(
-  (text) => {
-    const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
-    return match !== null && isIP(match[1]!) !== 0 && Number(match[2]) >= 0 && Number(match[2]) <= 65535;
-  },
-  { message: 'expected IP:PORT, e.g. 127.0.0.1:9110 (0.0.0.0:9110 exposes it on every interface)' },
-);
-
 const hostPort = z.string().refine(
   (text) => {
     const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(text);
@@ -75,20 +75,47 @@ const hostPort = z.string().refine(
   { message: 'expected an IP address with an optional port, e.g. 127.0.0.1:53 or [::1]:53' },
 );
 
-const checkId = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'expected a check id such as spf.policy');
+/** A check id mailwarden reports (spf.policy); a misspelt one would silently never match. */
+const checkId = z.string().superRefine((id, ctx) => {
+  if (!isCheckId(id))
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown check "${id}"${didYouMean(id, CHECK_IDS)} (known: ${CHECK_IDS.join(', ')})`,
+    });
+});
+
+/** In a route: a check id, or an area (`dane`, `dane.*`) for every check of it. */
+const checkPattern = z.string().superRefine((pattern, ctx) => {
+  const area = pattern.replace(/\.\*$/, '');
+  if (isCheckId(pattern) || CHECK_AREAS.includes(area)) return;
+  const candidates = [...CHECK_IDS, ...CHECK_AREAS];
+  ctx.addIssue({
+    code: 'custom',
+    message: `unknown check "${pattern}"${didYouMean(pattern, candidates)} (a check id such as dmarc.policy, or an area: ${CHECK_AREAS.join(', ')})`,
+  });
+});
+
+/** The language of alert texts (findings' summaries and fixes); absent: English. */
+const language = z.enum(LANGUAGES, { error: `expected a language: ${LANGUAGES.join(', ')}` }).optional();
+
+/** An e-mail address (`ops@example.nl`, or `Ops <ops@example.nl>`). */
+const mailbox = z.string().superRefine((text, ctx) => {
+  const problem = parseMailbox(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** Per-check severity override: replaces a warn/fail verdict by this one; `ignore` drops the finding. */
 const severityOverrides = z
   .record(checkId, z.enum([...VERDICTS, 'ignore'], { error: 'expected one of ok, info, warn, fail, ignore' }))
   .default({});
 
-const domainName = z
-  .string()
-  .min(1)
-  .regex(
-    /^[A-Za-z0-9\u0080-\uffff]([A-Za-z0-9\u0080-\uffff-]*\.)*[A-Za-z0-9\u0080-\uffff-]+\.?$/,
-    'expected a domain name',
-  );
+/** A domain name, IDN allowed and normalised to A-labels; URLs, spaces and empty labels refused. */
+const domainName = z.string().transform((text, ctx) => {
+  const parsed = parseDomainName(text);
+  if (parsed.ok) return parsed.name;
+  ctx.addIssue({ code: 'custom', message: parsed.problem });
+  return z.NEVER;
+});
 
 const tags = z.array(z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected a tag of letters, digits, _ . : -')).default([]);
 
@@ -119,8 +146,8 @@ export function createConfigSchema(environment: SchemaEnvironment) {
       return resolved.secret as Secret;
     });
 
-  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret });
-  const logChannel = z.strictObject({ type: z.literal('log') });
+  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret, language });
+  const logChannel = z.strictObject({ type: z.literal('log'), language });
   const emailChannel = z.strictObject({
     type: z.literal('email'),
     smtp: z.strictObject({
@@ -134,9 +161,10 @@ export function createConfigSchema(environment: SchemaEnvironment) {
       caFile: z.string().optional(),
       timeout: duration('30s'),
     }),
-    from: z.string().min(3),
-    to: z.array(z.string().min(3)).min(1, 'expected at least one recipient'),
+    from: mailbox,
+    to: z.array(mailbox).min(1, 'expected at least one recipient'),
     subjectPrefix: z.string().default('[mailwarden]'),
+    language,
   });
   const webhookChannel = z.strictObject({
     type: z.literal('webhook'),
@@ -146,6 +174,7 @@ export function createConfigSchema(environment: SchemaEnvironment) {
     format: z.enum(['json', 'alertmanager']).default('json'),
     timeout: duration('10s'),
     headers: z.record(z.string(), z.string()).default({}),
+    language,
   });
   const channel = z.discriminatedUnion('type', [slackChannel, emailChannel, webhookChannel, logChannel], {
     error: 'expected a channel with type slack, email, webhook or log',
@@ -154,12 +183,17 @@ export function createConfigSchema(environment: SchemaEnvironment) {
   const route = z.strictObject({
     name: z.string().min(1),
     channels: z.array(z.string().min(1)).min(1, 'expected at least one channel name'),
+    /** Overrides the channels' language for what this route sends. */
+    language,
     match: z
       .strictObject({
         tags: z.array(z.string()).default([]),
         domains: z.array(z.string()).default([]),
-        checks: z.array(z.string()).default([]),
-        kinds: z.array(z.enum(['regression', 'recovery', 'new', 'gone', 'expiring', 'unreachable'])).default([]),
+        checks: z.array(checkPattern).default([]),
+        /** Empty: every kind except `changed`, which a route gets only when it lists it (record changes are chatty). */
+        kinds: z
+          .array(z.enum(['regression', 'recovery', 'new', 'gone', 'expiring', 'unreachable', 'changed']))
+          .default([]),
         minStatus: minStatus.default('warn'),
       })
       .prefault({}),
@@ -219,20 +253,42 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           /** First retry delay of a failed delivery; doubles per attempt up to retryBackoffMax. */
           retryBackoff: duration('30s'),
           retryBackoffMax: duration('1h'),
+          /** One send may take this long before it counts as failed (and is retried); other channels go on meanwhile. */
+          deliveryTimeout: duration('30s'),
         })
         .prefault({}),
       state: z
         .strictObject({
-          dir: z.string().min(1).default('./state'),
+          /**
+           * `sqlite:<path>` (relative to the config file) or `postgres://user@host:port/db`; `${ENV}` and `file:`
+           * work as for every secret, since a PostgreSQL URL may carry a password.
+           */
+          url: secret.default(new Secret(DEFAULT_STATE_URL)),
+          /** The PostgreSQL password, when it is not in the URL (e.g. `file:/run/secrets/pg-password`). */
+          password: secret.optional(),
           historyRetention: duration('400d'),
-          writeDelay: duration('1s'),
+          dir: z
+            .unknown()
+            .optional()
+            .superRefine((value, ctx) => {
+              if (value !== undefined)
+                ctx.addIssue({
+                  code: 'custom',
+                  message:
+                    'state.dir was replaced by state.url (a database): write url: sqlite:<dir>/mailwarden.db, and move an old state directory in with `mailwarden state import <dir>`',
+                });
+            }),
         })
         .prefault({}),
       log: z
-        .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+        .strictObject({
+          level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+          /** auto: readable lines on a terminal, JSON lines otherwise. */
+          format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+        })
         .prefault({}),
       /** Optional HTTP listener (/metrics, /healthz, /api): off unless `listen` is set. */
-      http: z.strictObject({ listen: listenAddress.optional() }).prefault({}),
+      http: httpSchema(secret),
       channels: z
         .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel name of letters, digits, _ and -'), channel)
         .default({}),

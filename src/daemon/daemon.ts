@@ -2,25 +2,29 @@ import type { Logger } from 'pino';
 import type { Channel } from '../alerts/channel.ts';
 import { createChannels } from '../alerts/create-channels.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
-import { routeNotices } from '../alerts/routing.ts';
-import { checkDomains } from '../check/check-domain.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import { createResolver } from '../dns/resolver.ts';
 import type { DnsClient } from '../dns/types.ts';
-import type { Change, DomainReport, Status } from '../model.ts';
+import type { Change, DomainReport } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
-import { RunShared } from '../monitors/run-shared.ts';
+import type { RunShared } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard, type TargetGuard } from '../net/target-guard.ts';
-import { type AlertSettings, evaluate } from '../state/diff.ts';
 import type { StateStore } from '../state/store.ts';
-import type { HistoryEntry, Notice } from '../state/types.ts';
-import { CANARY_CONFIRM_PAUSE_MS, confirmCanaries } from './canary.ts';
+import {
+  type BatchEnvironment,
+  type BatchSummary,
+  type CheckedBatch,
+  checkBatch,
+  type JudgedBatch,
+  judgeBatch,
+  summarise,
+} from './batch.ts';
+import { CANARY_CONFIRM_PAUSE_MS } from './canary.ts';
 import { checkOptionsFor } from './check-options.ts';
 import { DueQueue } from './due-queue.ts';
-import { historyEntryFor, noticeFor, resolverNotice } from './notices.ts';
-import { applySeverity } from './severity.ts';
-import { nextSlot } from './slots.ts';
+
+export type { BatchSummary } from './batch.ts';
 
 export interface DaemonOptions {
   config: Config;
@@ -37,6 +41,8 @@ export interface DaemonOptions {
   canaryConfirmPauseMs?: number;
   guard?: TargetGuard;
   channels?: Map<string, Channel>;
+  /** Pause before a batch the database refused is written again (default 5 s). */
+  storeRetryMs?: number;
   /** Told about every batch and delivery (metrics). */
   observer?: DaemonObserver;
 }
@@ -55,17 +61,8 @@ export interface DaemonStatus {
   /** When the batch now running started, if one runs (ISO 8601). */
   batchStartedAt?: string;
   lastBatch?: BatchSummary & { finishedAt: string };
-}
-
-export interface BatchSummary {
-  domains: number;
-  statuses: Record<Status, number>;
-  changes: number;
-  notices: number;
-  resolverHealthy: boolean;
-  durationMs: number;
-  /** Of which the checks themselves (DNS, probes, validation); the rest is canary, diff, state and alerts. */
-  checkMs: number;
+  /** The last batch could not be saved (database down): it is retried, and nothing is alerted before it is. */
+  storeProblem?: { since: string; message: string };
 }
 
 /**
@@ -76,12 +73,16 @@ export interface BatchSummary {
  */
 const DNS_CACHE_ENTRIES = 5_000;
 
-/** The longest the loop sleeps, so a stop, a reload or a retry is never far away. */
+/** The longest a loop sleeps, so a stop, a reload or a retry is never far away. */
 const MAX_SLEEP_MS = 5_000;
 
+/** After a failed state write the batch is retried after this long (the database may be restarting). */
+const STORE_RETRY_MS = 5_000;
+
 /**
- * The long-running service: a due-queue of domains, checked in batches (one RunShared per batch, so MX probes are
- * shared), diffed against the store, alerts routed through the outbox.
+ * The long-running service. A due-queue of domain names (a few bytes each; the states stay in the store) feeds
+ * batches of four named steps — check, judge, remember, notify — and a delivery loop of its own sends what the
+ * batches wrote into the outbox, so a hanging channel never holds the checks.
  */
 export class Daemon {
   readonly #store: StateStore;
@@ -96,15 +97,18 @@ export class Daemon {
   #dns!: DnsClient;
   #canaryDns!: DnsClient;
   readonly #canaryConfirmPauseMs: number;
+  readonly #storeRetryMs: number;
   #guard!: TargetGuard;
   #outbox!: Outbox;
   #stopping = false;
+  readonly #stopped: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
   #running = false;
   #lastTickAt: Date | undefined;
   #batchStartedAt: Date | undefined;
   #lastBatch: DaemonStatus['lastBatch'];
+  #storeProblem: DaemonStatus['storeProblem'];
   readonly #observer: DaemonObserver | undefined;
-  #wake: (() => void) | undefined;
+  readonly #wakers = new Set<() => void>();
   readonly #retired: (DnsClient & { close?: () => void })[] = [];
 
   constructor(options: DaemonOptions) {
@@ -114,6 +118,7 @@ export class Daemon {
     this.#random = options.random ?? Math.random;
     this.#monitors = options.monitors ?? MONITORS;
     this.#canaryConfirmPauseMs = options.canaryConfirmPauseMs ?? CANARY_CONFIRM_PAUSE_MS;
+    this.#storeRetryMs = options.storeRetryMs ?? STORE_RETRY_MS;
     this.#injected = {
       dns: options.dns,
       canaryDns: options.canaryDns,
@@ -136,6 +141,10 @@ export class Daemon {
     return this.#store;
   }
 
+  get outbox(): Outbox {
+    return this.#outbox;
+  }
+
   /** The resolver the checks use (its statistics feed the metrics). */
   get dns(): DnsClient {
     return this.#dns;
@@ -147,6 +156,7 @@ export class Daemon {
       ...(this.#lastTickAt ? { lastTickAt: this.#lastTickAt.toISOString() } : {}),
       ...(this.#batchStartedAt ? { batchStartedAt: this.#batchStartedAt.toISOString() } : {}),
       ...(this.#lastBatch ? { lastBatch: this.#lastBatch } : {}),
+      ...(this.#storeProblem ? { storeProblem: this.#storeProblem } : {}),
     };
   }
 
@@ -169,30 +179,41 @@ export class Daemon {
     const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
     if (this.#outbox) {
       this.#outbox.setChannels(channels);
-      this.#outbox.setRetry(retry);
+      this.#outbox.setRetry(retry, config.alerting.deliveryTimeout);
     } else {
       this.#outbox = new Outbox(this.#store, channels, this.#logger, {
         retry,
+        sendTimeoutMs: config.alerting.deliveryTimeout,
+        now: this.#now,
         onDelivery: (event) => this.#observer?.delivery?.(event),
       });
     }
+    this.#outbox.setRouteLanguages(new Map(config.routes.flatMap((r) => (r.language ? [[r.name, r.language]] : []))));
   }
 
   /**
-   * Puts every configured domain in the queue. Due times come from the store: a restart neither rechecks everything
-   * at once nor skips what was due; a check interrupted by the restart is due now; a new domain is due within
-   * `firstCheckSpread`.
+   * Tells the store which domains are configured, then fills the queue from the store's due times: a restart
+   * neither rechecks everything at once nor skips what was due; a check interrupted by the restart is due now; a
+   * new domain is due within `firstCheckSpread`.
    */
-  schedule(): void {
-    const now = this.#now().getTime();
+  async schedule(): Promise<void> {
+    const now = this.#now();
+    await this.#store.syncDomains(
+      [...this.#domains.values()].map((domain) => ({ name: domain.name, tags: domain.tags })),
+      now.toISOString(),
+    );
+    const known = new Set<string>();
+    for await (const entry of this.#store.schedule()) {
+      if (!this.#domains.has(entry.domain)) continue;
+      known.add(entry.domain);
+      if (this.#queue.dueAt(entry.domain) !== undefined) continue;
+      if (entry.inFlight) this.#queue.schedule(entry.domain, now.getTime());
+      else if (entry.nextDueAt !== undefined) this.#queue.schedule(entry.domain, Date.parse(entry.nextDueAt));
+      else known.delete(entry.domain);
+    }
     for (const domain of this.#domains.keys()) {
-      if (this.#queue.dueAt(domain) !== undefined) continue;
-      const state = this.#store.domain(domain);
-      let due: number;
-      if (state?.inFlightSince !== undefined) due = now;
-      else if (state?.nextDueAt !== undefined) due = Date.parse(state.nextDueAt);
-      else due = now + Math.floor(this.#random() * this.#config.schedule.firstCheckSpread);
-      this.#queue.schedule(domain, due);
+      if (known.has(domain) || this.#queue.dueAt(domain) !== undefined) continue;
+      this.#queue.schedule(domain, now.getTime() + Math.floor(this.#random() * this.#config.schedule.firstCheckSpread));
     }
   }
 
@@ -219,26 +240,28 @@ export class Daemon {
   }
 
   /** Swaps in a new, already validated configuration; state and due times are kept. */
-  reload(config: Config): void {
+  async reload(config: Config): Promise<void> {
     const before = new Set(this.#domains.keys());
     this.#apply(config);
     for (const domain of before) if (!this.#domains.has(domain)) this.#queue.remove(domain);
-    this.schedule();
+    await this.schedule();
     this.#logger.info(
       { domains: this.#domains.size, channels: Object.keys(config.channels).length },
       'configuration reloaded',
     );
-    this.#wake?.();
+    this.#wake();
   }
 
-  #settings(): AlertSettings {
-    const alerting = this.#config.alerting;
+  #environment(): BatchEnvironment {
     return {
-      failureThreshold: alerting.failureThreshold,
-      successThreshold: alerting.successThreshold,
-      unreachableThreshold: alerting.unreachableThreshold,
-      expiringThreshold: alerting.expiringThreshold,
-      reminderInterval: alerting.reminderInterval,
+      config: this.#config,
+      store: this.#store,
+      monitors: this.#monitors,
+      canaryDns: this.#canaryDns,
+      canaryConfirmPauseMs: this.#canaryConfirmPauseMs,
+      context: (domain, shared) => this.#context(domain, shared),
+      now: this.#now,
+      random: this.#random,
     };
   }
 
@@ -252,191 +275,156 @@ export class Daemon {
     };
   }
 
-  /** One step: deliver due alerts, then check one batch of due domains. Returns the batch summary, if any ran. */
+  /**
+   * One step of the check loop: one batch of due domains, if any. Tests and the benchmark drive the daemon with it
+   * (then also call `deliver()`); run() loops over it.
+   */
   async tick(): Promise<BatchSummary | undefined> {
     this.#lastTickAt = this.#now();
-    await this.#outbox.deliverDue(this.#now());
-    const due = this.#queue
+    const names = this.#queue
       .popDue(this.#now().getTime(), this.#config.schedule.batchSize)
-      .filter((d) => this.#domains.has(d));
-    if (due.length === 0) return undefined;
+      .filter((name) => this.#domains.has(name));
+    if (names.length === 0) return undefined;
     this.#batchStartedAt = this.#now();
     try {
-      return await this.#runBatch(due);
+      return await this.#runBatch(names.map((name) => this.#domains.get(name)!));
+    } catch (error) {
+      // The state could not be read or written: nothing of this batch was learned or alerted. Check it again soon.
+      const retryAt = this.#now().getTime() + this.#storeRetryMs;
+      for (const name of names) this.#queue.schedule(name, retryAt);
+      const message = error instanceof Error ? error.message : String(error);
+      this.#storeProblem ??= { since: this.#now().toISOString(), message };
+      throw error;
     } finally {
       this.#batchStartedAt = undefined;
       this.#closeRetired();
     }
   }
 
-  async #runBatch(names: string[]): Promise<BatchSummary> {
-    const started = this.#now();
-    const startedAt = started.toISOString();
-    for (const name of names) {
-      const state = this.#store.domain(name) ?? { domain: name, findings: {}, reports: 0 };
-      this.#store.putDomain({ ...state, inFlightSince: startedAt });
-    }
-    await this.#store.flush();
-
-    const shared = new RunShared();
-    const domains = names.map((name) => this.#domains.get(name)!);
-    // The canary goes first: a dead resolver costs one probe, not a batch of timeouts. If the checks then hit errors,
-    // it is asked again, so a resolver that died during the batch is not mistaken for a thousand broken domains.
-    const canaries = this.#config.alerting.resolverCanaries;
-    let canary = await confirmCanaries(this.#canaryDns, canaries, this.#canaryConfirmPauseMs);
-    let rawReports: DomainReport[] = [];
-    let checkMs = 0;
-    if (canary.healthy) {
-      const checksStarted = performance.now();
-      rawReports = await checkDomains(
-        names,
-        (name) => this.#context(this.#domains.get(name)!, shared),
-        this.#config.schedule.concurrency,
-        this.#monitors,
-      );
-      checkMs = Math.round(performance.now() - checksStarted);
-      if (rawReports.some((report) => report.findings.some((finding) => finding.status === 'error')))
-        canary = await confirmCanaries(this.#canaryDns, canaries, this.#canaryConfirmPauseMs);
-    }
-    const reports = rawReports.map((report, index) => applySeverity(report, domains[index]!.severity));
-    const now = this.#now();
-    const at = now.toISOString();
-    const errored = reports.filter(
-      (report) => report.findings.length > 0 && report.findings.every((f) => f.status === 'error'),
-    ).length;
-    const alerting = this.#config.alerting;
-    const massFailure =
-      reports.length >= alerting.resolverMinBatch && errored / reports.length >= alerting.resolverErrorRatio;
-    const resolverHealthy = canary.healthy && !massFailure;
-
-    const notices: Notice[] = [];
-    const history: HistoryEntry[] = [];
-    const global = this.#store.global();
-    if (!resolverHealthy && global.resolverDown === undefined) {
-      const detail = canary.healthy
-        ? `${errored} of ${reports.length} domains could not be checked at all`
-        : canary.detail;
-      this.#store.putGlobal({ ...global, resolverDown: { since: at, detail } });
-      notices.push(resolverNotice('resolver-down', detail, at, at));
-      history.push({ at, domain: '', kind: 'resolver-down', check: 'resolver', subject: 'resolver' });
-    } else if (resolverHealthy && global.resolverDown !== undefined) {
-      const { resolverDown, ...rest } = global;
-      this.#store.putGlobal(rest);
-      notices.push(
-        resolverNotice(
-          'resolver-up',
-          `the resolver answers again (failing since ${resolverDown.since})`,
-          resolverDown.since,
-          at,
-        ),
-      );
-      history.push({ at, domain: '', kind: 'resolver-up', check: 'resolver', subject: 'resolver' });
-    }
-
-    let changeCount = 0;
-    const changes: Change[] = [];
-    for (const [index, domain] of domains.entries()) {
-      const previous = this.#store.domain(domain.name);
-      const report = reports[index];
-      if (!resolverHealthy || report === undefined) {
-        // Held: nothing is learned from a broken resolver. Try again soon.
-        const held = { ...previous!, nextDueAt: new Date(now.getTime() + alerting.confirmDelay).toISOString() };
-        delete held.inFlightSince;
-        this.#store.putDomain(held);
-        this.#queue.schedule(domain.name, Date.parse(held.nextDueAt!));
-        continue;
-      }
-      const evaluation = evaluate(previous, report, this.#settings(), now);
-      const nextDue = evaluation.needsRecheck
-        ? now.getTime() + alerting.confirmDelay
-        : nextSlot(
-            domain.name,
-            now.getTime(),
-            this.#config.schedule.interval,
-            this.#config.schedule.jitter,
-            this.#random,
-          );
-      const state = { ...evaluation.state, nextDueAt: new Date(nextDue).toISOString() };
-      delete state.inFlightSince;
-      this.#store.putDomain(state);
-      this.#queue.schedule(domain.name, nextDue);
-      changeCount += evaluation.changes.length;
-      changes.push(...evaluation.changes);
-      for (const change of evaluation.changes) {
-        history.push(historyEntryFor(change));
-        if (change.kind === 'recovery' && !alerting.sendOnResolved) continue;
-        notices.push(noticeFor(change.kind, change, domain.tags, at));
-      }
-      for (const reminder of evaluation.reminders) notices.push(noticeFor('reminder', reminder, domain.tags, at));
-    }
-
-    await this.#store.appendHistory(history);
-    for (const [route, routed] of routeNotices(this.#config.routes, notices)) {
-      this.#outbox.enqueue(route.name, route.channels, routed, now);
-    }
-    await this.#store.flush();
+  /** Delivers what is due in the outbox (one pass); the delivery loop of run() calls it, and so do tests. */
+  async deliver(): Promise<void> {
     await this.#outbox.deliverDue(this.#now());
+  }
 
-    const statuses: Record<Status, number> = { ok: 0, info: 0, warn: 0, fail: 0, error: 0 };
-    for (const report of reports) for (const finding of report.findings) statuses[finding.status]++;
-    const summary: BatchSummary = {
-      domains: names.length,
-      statuses,
-      changes: changeCount,
-      notices: notices.length,
-      resolverHealthy,
-      durationMs: this.#now().getTime() - started.getTime(),
-      checkMs,
-    };
+  async #runBatch(domains: DomainConfig[]): Promise<BatchSummary> {
+    const started = this.#now();
+    const names = domains.map((domain) => domain.name);
+    await this.#store.markInFlight(names, started.toISOString());
+    const checked = await checkBatch(this.#environment(), domains);
+    const judged = await this.#judge(domains, checked);
+    await this.#remember(judged);
+    this.#notify();
+
+    const summary = summarise(domains.length, checked, judged, this.#now().getTime() - started.getTime());
     this.#lastBatch = { ...summary, finishedAt: this.#now().toISOString() };
-    this.#observer?.batchFinished?.({ reports, changes, summary });
-    const log = resolverHealthy ? this.#logger.info.bind(this.#logger) : this.#logger.warn.bind(this.#logger);
+    this.#observer?.batchFinished?.({ reports: checked.reports, changes: judged.changes, summary });
+    const log = summary.resolverHealthy ? this.#logger.info.bind(this.#logger) : this.#logger.warn.bind(this.#logger);
     log(
-      { ...summary, queued: this.#queue.size, outbox: this.#store.outbox().length, dns: this.#dns.stats() },
-      resolverHealthy ? 'run finished' : 'run held: resolver failing',
+      { ...summary, queued: this.#queue.size, dns: this.#dns.stats() },
+      summary.resolverHealthy ? 'run finished' : 'run held: resolver failing',
     );
     return summary;
   }
 
-  /** Runs until stop(): ticks, then sleeps until the next due domain or retry (at most a few seconds). */
-  async run(): Promise<void> {
-    this.schedule();
-    this.#running = true;
-    while (!this.#stopping) {
-      try {
-        const summary = await this.tick();
-        if (summary !== undefined) continue;
-      } catch (error) {
-        this.#logger.error({ error: error instanceof Error ? error.message : String(error) }, 'run failed; retrying');
-      }
-      if (this.#stopping) break;
-      await this.#sleep(this.#sleepMs());
-    }
-    this.#running = false;
-    await this.#store.flush();
+  /** Step 2: the batch's stored states, diffed against its reports. */
+  async #judge(domains: DomainConfig[], checked: CheckedBatch): Promise<JudgedBatch> {
+    const previous = await this.#store.loadDomains(domains.map((domain) => domain.name));
+    const global = await this.#store.global();
+    return judgeBatch(this.#environment(), domains, previous, checked, global, this.#now());
   }
 
-  #sleepMs(): number {
-    const now = this.#now().getTime();
-    const wakeups = [this.#queue.peek(), this.#outbox.nextAttemptAt()?.getTime()].filter((t) => t !== undefined);
-    const next = wakeups.length > 0 ? Math.min(...wakeups) : now + MAX_SLEEP_MS;
-    return Math.max(0, Math.min(MAX_SLEEP_MS, next - now));
+  /** Step 3: one transaction — states, history, standards, record versions, outbox — then the new due times. */
+  async #remember(judged: JudgedBatch): Promise<void> {
+    for (;;) {
+      try {
+        await this.#store.commitBatch(judged.write);
+        break;
+      } catch (error) {
+        // The batch is held, not dropped: its confirmations and alerts are written once the database is back.
+        // A stop gives up on it; its domains are marked in flight, so the next start checks them first.
+        const message = error instanceof Error ? error.message : String(error);
+        if (!this.#storeProblem)
+          this.#logger.error({ error: message }, 'cannot save the batch; holding it and retrying');
+        this.#storeProblem ??= { since: this.#now().toISOString(), message };
+        if (this.#stopping) throw error;
+        await this.#sleep(this.#storeRetryMs);
+      }
+    }
+    if (this.#storeProblem) {
+      this.#logger.info({ since: this.#storeProblem.since }, 'state database writable again');
+      this.#storeProblem = undefined;
+    }
+    for (const [name, due] of judged.due) this.#queue.schedule(name, due);
+  }
+
+  /** Step 4: the outbox rows are written; wake the delivery loop. */
+  #notify(): void {
+    this.#wake();
+  }
+
+  /** Runs until stop(): the check loop and the delivery loop side by side. */
+  async run(): Promise<void> {
+    await this.schedule();
+    this.#running = true;
+    await Promise.all([this.#checkLoop(), this.#deliveryLoop()]);
+    this.#running = false;
+  }
+
+  async #checkLoop(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        if ((await this.tick()) !== undefined) continue;
+      } catch (error) {
+        this.#logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          'batch failed; its domains are checked again shortly',
+        );
+      }
+      if (this.#stopping) break;
+      const next = this.#queue.peek();
+      await this.#sleep(next === undefined ? MAX_SLEEP_MS : next - this.#now().getTime());
+    }
+  }
+
+  async #deliveryLoop(): Promise<void> {
+    while (!this.#stopping) {
+      let next: Date | undefined;
+      try {
+        // A stop does not wait for a receiver that hangs: what it was sending stays in the outbox for the next start.
+        await Promise.race([this.deliver(), this.#stopped.promise]);
+        if (this.#stopping) break;
+        next = await this.#outbox.nextAttemptAt();
+      } catch (error) {
+        this.#logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          'alert delivery pass failed; retrying',
+        );
+      }
+      if (this.#stopping) break;
+      await this.#sleep(next === undefined ? MAX_SLEEP_MS : next.getTime() - this.#now().getTime());
+    }
   }
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.#wakers.delete(done);
         resolve();
-      }
-      this.#wake = done;
+      };
+      const timer = setTimeout(done, Math.max(0, Math.min(MAX_SLEEP_MS, ms)));
+      this.#wakers.add(done);
     });
   }
 
-  /** Stop taking work; the batch in flight finishes (its checks have timeouts), then state is flushed. */
+  #wake(): void {
+    for (const wake of [...this.#wakers]) wake();
+  }
+
+  /** Stop taking work; the batch in flight finishes (its checks have timeouts) and is saved. */
   stop(): void {
     this.#stopping = true;
-    this.#wake?.();
+    this.#stopped.resolve();
+    this.#wake();
   }
 }

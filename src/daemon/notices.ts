@@ -1,6 +1,7 @@
 import type { Change, Evidence, Finding } from '../model.ts';
 import { compactEvidenceValue } from '../state/compact-evidence.ts';
 import type { HistoryEntry, Notice } from '../state/types.ts';
+import type { RecordChange } from './records.ts';
 
 export function noticeFor(type: Notice['type'], change: Change, tags: readonly string[], at: string): Notice {
   return {
@@ -41,4 +42,21 @@ function side(finding: Finding): NonNullable<HistoryEntry['before']> {
     summary: finding.summary,
     evidence: compactEvidenceValue(finding.evidence) as Evidence,
   };
+}
+
+/** Opt-in notice (routes listing the `changed` kind) for a published record that changed. */
+export function recordChangedNotice(record: RecordChange, tags: readonly string[]): Notice {
+  const change: Change = {
+    kind: 'changed',
+    domain: record.domain,
+    check: `record.${record.kind}`,
+    subject: record.subject,
+    at: record.at,
+    record: {
+      kind: record.kind,
+      ...(record.before !== undefined ? { before: record.before } : {}),
+      after: record.value,
+    },
+  };
+  return noticeFor('changed', change, tags, record.at);
 }

@@ -1,7 +1,6 @@
 import { normaliseDomain } from '../check/check-domain.ts';
-import type { DomainConfig } from '../config/load.ts';
-import { type Status, worstStatus } from '../model.ts';
-import type { StateStore } from '../state/store.ts';
+import { isStatus } from '../model.ts';
+import type { DomainListQuery, DomainListRow, StateStore } from '../state/store.ts';
 import type { DomainState, TrackedFinding } from '../state/types.ts';
 
 /** A JSON answer: status code and body. */
@@ -10,32 +9,8 @@ export interface ApiResponse {
   body: unknown;
 }
 
-export interface ApiSource {
-  domains(): readonly DomainConfig[];
-  store: StateStore;
-}
-
-const MAX_LIMIT = 10_000;
-
-function confirmedStatuses(state: DomainState | undefined): Status[] {
-  if (!state) return [];
-  return Object.values(state.findings).flatMap((tracked) => (tracked.confirmed ? [tracked.confirmed.status] : []));
-}
-
-function domainSummary(domain: DomainConfig, state: DomainState | undefined) {
-  const statuses = confirmedStatuses(state);
-  const tracked = Object.values(state?.findings ?? {});
-  return {
-    domain: domain.name,
-    tags: domain.tags,
-    /** Worst confirmed status; null before the first check. */
-    status: statuses.length > 0 ? worstStatus(statuses) : null,
-    lastCheckedAt: state?.lastCheckedAt ?? null,
-    nextDueAt: state?.nextDueAt ?? null,
-    openAlerts: tracked.filter((t) => t.open).length,
-    pendingChanges: tracked.filter((t) => t.pending).length,
-  };
-}
+const MAX_LIMIT = 1000;
+const SORTS = ['domain', 'status', 'lastChecked', 'openAlerts'] as const;
 
 function findingView(tracked: TrackedFinding) {
   return {
@@ -57,58 +32,87 @@ function parseLimit(text: string | null, fallback: number): number | undefined {
 const badRequest = (message: string): ApiResponse => ({ status: 400, body: { error: message } });
 const notFound = (message: string): ApiResponse => ({ status: 404, body: { error: message } });
 
+/** The overview's filters from query parameters (shared by the API and the dashboard); a string is the problem. */
+export function listQueryFrom(params: URLSearchParams, defaultLimit: number): DomainListQuery | string {
+  const limit = parseLimit(params.get('limit'), defaultLimit);
+  const offset = Number(params.get('offset') ?? 0);
+  if (limit === undefined) return `limit must be a whole number from 1 to ${MAX_LIMIT}`;
+  if (!Number.isInteger(offset) || offset < 0) return 'offset must be a whole number ≥ 0';
+  const query: DomainListQuery = { offset, limit };
+  const search = params.get('q')?.trim();
+  if (search) query.search = search.toLowerCase();
+  const tag = params.get('tag')?.trim();
+  if (tag) query.tag = tag;
+  const status = params.get('status');
+  if (status) {
+    if (!isStatus(status)) return 'status must be one of ok, info, warn, fail, error';
+    query.status = status;
+  }
+  const standard = params.get('standard')?.trim();
+  if (standard) query.standard = standard;
+  const sort = params.get('sort');
+  if (sort) {
+    if (!(SORTS as readonly string[]).includes(sort)) return `sort must be one of ${SORTS.join(', ')}`;
+    query.sort = sort as DomainListQuery['sort'] & string;
+  }
+  if (params.get('order') === 'desc') query.descending = true;
+  return query;
+}
+
+/** The stored state of one domain, or why not: 400 for a bad name, 404 for a domain that is not configured. */
+export async function findDomain(
+  store: StateStore,
+  encoded: string,
+): Promise<{ name: string; state?: DomainState; row?: DomainListRow } | ApiResponse> {
+  let name: string;
+  try {
+    name = normaliseDomain(decodeURIComponent(encoded));
+  } catch {
+    return badRequest('the domain name is not valid');
+  }
+  const states = await store.loadDomains([name]);
+  const page = await store.listDomains({ offset: 0, limit: 50, search: name });
+  const row = page.rows.find((candidate) => candidate.domain === name);
+  if (!row) return notFound(`${name} is not a configured domain`);
+  const state = states.get(name);
+  return { name, row, ...(state ? { state } : {}) };
+}
+
+const isResponse = (value: object): value is ApiResponse => 'status' in value && 'body' in value;
+
 /**
  * The JSON API, read-only:
- *   GET /api/domains[?limit=N&offset=N]   configured domains with their worst confirmed status
+ *   GET /api/domains[?limit&offset&q&tag&status&standard&sort&order]   one page of the overview
  *   GET /api/domains/<name>               the last confirmed findings, pending changes and open alerts
  *   GET /api/history/<name>[?since=ISO&limit=N]  the recorded changes, oldest first
  */
-export async function handleApi(source: ApiSource, url: URL): Promise<ApiResponse> {
+export async function handleApi(store: StateStore, url: URL): Promise<ApiResponse> {
   const parts = url.pathname.split('/').filter((part) => part !== '');
-  const domains = source.domains();
   if (parts.length === 2 && parts[1] === 'domains') {
-    const limit = parseLimit(url.searchParams.get('limit'), 1000);
-    const offset = Number(url.searchParams.get('offset') ?? 0);
-    if (limit === undefined) return badRequest('limit must be a positive whole number');
-    if (!Number.isInteger(offset) || offset < 0) return badRequest('offset must be a whole number ≥ 0');
-    return {
-      status: 200,
-      body: {
-        total: domains.length,
-        offset,
-        domains: domains.slice(offset, offset + limit).map((d) => domainSummary(d, source.store.domain(d.name))),
-      },
-    };
+    const query = listQueryFrom(url.searchParams, 100);
+    if (typeof query === 'string') return badRequest(query);
+    const page = await store.listDomains(query);
+    return { status: 200, body: { total: page.total, offset: query.offset, domains: page.rows } };
   }
   if (parts.length === 3 && (parts[1] === 'domains' || parts[1] === 'history')) {
-    let name: string;
-    try {
-      name = normaliseDomain(decodeURIComponent(parts[2]!));
-    } catch {
-      return badRequest('the domain name is not valid URL encoding');
-    }
-    const domain = domains.find((d) => d.name === name);
-    if (!domain) return notFound(`${name} is not a configured domain`);
+    const found = await findDomain(store, parts[2]!);
+    if (isResponse(found)) return found;
     if (parts[1] === 'domains') {
-      const state = source.store.domain(name);
       return {
         status: 200,
-        body: {
-          ...domainSummary(domain, state),
-          findings: Object.values(state?.findings ?? {}).map(findingView),
-        },
+        body: { ...found.row, findings: Object.values(found.state?.findings ?? {}).map(findingView) },
       };
     }
     const limit = parseLimit(url.searchParams.get('limit'), 1000);
-    if (limit === undefined) return badRequest('limit must be a positive whole number');
+    if (limit === undefined) return badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
     const since = url.searchParams.get('since') ?? undefined;
     if (since !== undefined && Number.isNaN(Date.parse(since))) return badRequest('since must be an ISO 8601 date');
-    const entries = await source.store.readHistory({
-      domain: name,
+    const entries = await store.readHistory({
+      domain: found.name,
       ...(since !== undefined ? { since: new Date(since).toISOString() } : {}),
       limit,
     });
-    return { status: 200, body: { domain: name, entries } };
+    return { status: 200, body: { domain: found.name, entries } };
   }
   return notFound('no such API path; try /api/domains, /api/domains/<name>, /api/history/<name>');
 }

@@ -1,8 +1,22 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryEvent } from '../alerts/outbox.ts';
-import type { Daemon, DaemonObserver } from '../daemon/daemon.ts';
+import type { DaemonObserver, DaemonStatus } from '../daemon/daemon.ts';
 import type { DnsClient, QueryStats } from '../dns/types.ts';
 import type { Change, DomainReport } from '../model.ts';
+import type { StateStore, StoreStats } from '../state/store.ts';
+
+/** The gauges of one scrape read one store.stats() (a count over every domain): reused for this long. */
+const STATS_REUSE_MS = 1_000;
+
+/** What the metrics read at scrape time: the daemon satisfies it. */
+export interface MetricsSource {
+  readonly store: StateStore;
+  readonly dns?: DnsClient;
+  status(): DaemonStatus;
+  readonly queue?: { countDueBy(at: number): number };
+  /** The schedule's interval sets the grace before a due domain counts as overdue. */
+  readonly config?: { schedule: { interval: number } };
+}
 
 /** A domain due longer than this (or 10 % of the interval, whichever is longer) counts as overdue. */
 const OVERDUE_GRACE_MS = 60_000;
@@ -19,7 +33,8 @@ const DNS_COUNTERS: [keyof QueryStats, string][] = [
 
 /**
  * The daemon's Prometheus metrics on a registry of its own. It is the daemon's observer (batches, deliveries) and
- * reads the rest (queue, outbox, resolver state) from the daemon at scrape time.
+ * reads the rest at scrape time: counts over all domains from `store.stats()` (aggregate gauges, never one series
+ * per domain: a hoster has 100,000), outbox and resolver state from the store, the due count from the queue.
  */
 export class DaemonMetrics implements DaemonObserver {
   readonly registry = new Registry();
@@ -28,16 +43,12 @@ export class DaemonMetrics implements DaemonObserver {
   readonly #changes: Counter<'kind'>;
   readonly #alerts: Counter<'channel' | 'result'>;
   readonly #duration: Histogram;
-  /** Current findings by check and status: per domain the findings of its last report, as indexes into #keys. */
-  readonly #keys = new Map<string, number>();
-  readonly #keyNames: [check: string, status: string][] = [];
-  readonly #perDomain = new Map<string, Uint16Array>();
-  readonly #totals: number[] = [];
   /** DNS statistics are per resolver instance (a reload makes a new one): accumulate the deltas. */
   readonly #dnsSeen = new Map<string, number>();
   readonly #dnsTotals = new Map<string, number>();
   #dnsClient: DnsClient | undefined;
-  #daemon: Daemon | undefined;
+  #source: MetricsSource | undefined;
+  #statsCache: { at: number; stats: Promise<StoreStats> } | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -73,47 +84,64 @@ export class DaemonMetrics implements DaemonObserver {
     });
     const metrics = this;
     new Gauge({
-      name: 'mailwarden_findings',
-      help: 'Findings of the last check of every domain, by check id and status',
-      labelNames: ['check', 'status'],
+      name: 'mailwarden_domains',
+      help: 'Domains: configured, due now (by the scheduler) and overdue',
+      labelNames: ['state'],
       registers,
-      collect() {
-        this.reset();
-        metrics.#totals.forEach((count, index) => {
-          const [check, status] = metrics.#keyNames[index]!;
-          if (count > 0) this.set({ check, status }, count);
-        });
+      async collect() {
+        const source = metrics.#source;
+        if (!source) return;
+        const stats = await metrics.#stats();
+        this.set({ state: 'configured' }, stats.domains);
+        this.set({ state: 'overdue' }, stats.overdue);
+        if (source.queue) this.set({ state: 'due' }, source.queue.countDueBy(Date.now()));
+      },
+    });
+    new Gauge({
+      name: 'mailwarden_domain_status',
+      help: 'Domains by their worst confirmed status (unchecked: not checked yet)',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        if (!metrics.#source) return;
+        const stats = await metrics.#stats();
+        for (const [status, count] of Object.entries(stats.byStatus)) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'mailwarden_open_alerts',
+      help: 'Alerts sent and not yet resolved, across all domains',
+      registers,
+      async collect() {
+        if (!metrics.#source) return;
+        this.set((await metrics.#stats()).openAlerts);
       },
     });
     new Gauge({
       name: 'mailwarden_outbox_queued',
       help: 'Alert messages waiting in the outbox (failed sends being retried)',
       registers,
-      collect() {
-        this.set(metrics.#daemon?.store.outbox().length ?? 0);
+      async collect() {
+        const store = metrics.#source?.store;
+        if (store) this.set((await store.outboxStats()).pending);
       },
     });
     new Gauge({
-      name: 'mailwarden_domains',
-      help: 'Configured domains, and how many are due now or overdue',
-      labelNames: ['state'],
+      name: 'mailwarden_outbox_dead',
+      help: 'Alert messages dead-lettered after a permanent failure (mailwarden outbox list --dead)',
       registers,
-      collect() {
-        const daemon = metrics.#daemon;
-        if (!daemon) return;
-        const now = Date.now();
-        const grace = Math.max(OVERDUE_GRACE_MS, daemon.config.schedule.interval / 10);
-        this.set({ state: 'configured' }, daemon.config.domains.length);
-        this.set({ state: 'due' }, daemon.queue.countDueBy(now));
-        this.set({ state: 'overdue' }, daemon.queue.countDueBy(now - grace));
+      async collect() {
+        const store = metrics.#source?.store;
+        if (store) this.set((await store.outboxStats()).dead);
       },
     });
     new Gauge({
       name: 'mailwarden_resolver_up',
       help: '1 when the resolver canary answers, 0 while per-domain alerts are held',
       registers,
-      collect() {
-        this.set(metrics.#daemon?.store.global().resolverDown === undefined ? 1 : 0);
+      async collect() {
+        const store = metrics.#source?.store;
+        if (store) this.set((await store.global()).resolverDown === undefined ? 1 : 0);
       },
     });
     new Gauge({
@@ -121,7 +149,7 @@ export class DaemonMetrics implements DaemonObserver {
       help: 'When the last batch finished (unix seconds)',
       registers,
       collect() {
-        const finished = metrics.#daemon?.status().lastBatch?.finishedAt;
+        const finished = metrics.#source?.status().lastBatch?.finishedAt;
         if (finished) this.set(Date.parse(finished) / 1000);
       },
     });
@@ -138,15 +166,9 @@ export class DaemonMetrics implements DaemonObserver {
     });
   }
 
-  /** Reads queue, outbox and resolver state from this daemon; seeds the findings gauge from its stored state. */
-  attach(daemon: Daemon): void {
-    this.#daemon = daemon;
-    for (const state of daemon.store.domains()) {
-      const findings = Object.values(state.findings).flatMap((tracked) =>
-        tracked.confirmed ? [tracked.confirmed] : [],
-      );
-      this.#setDomain(state.domain, findings);
-    }
+  /** Reads counts from the daemon's store and its queue at scrape time. */
+  attach(source: MetricsSource): void {
+    this.#source = source;
   }
 
   batchFinished(batch: {
@@ -158,45 +180,28 @@ export class DaemonMetrics implements DaemonObserver {
     this.#batches.inc({ resolver: batch.summary.resolverHealthy ? 'healthy' : 'held' });
     for (const change of batch.changes) this.#changes.inc({ kind: change.kind });
     this.#duration.observe(batch.summary.durationMs / 1000);
-    for (const report of batch.reports) this.#setDomain(report.domain, report.findings);
   }
 
   delivery(event: DeliveryEvent): void {
     this.#alerts.inc({ channel: event.channel, result: event.ok ? 'sent' : 'failed' });
   }
 
-  /** Forgets domains no longer configured (after a reload). */
-  forgetDomain(domain: string): void {
-    this.#setDomain(domain, []);
-    this.#perDomain.delete(domain);
-  }
+  /** Kept for callers from before the store: nothing to forget, the gauges count what the store holds. */
+  forgetDomain(_domain: string): void {}
 
-  #setDomain(domain: string, findings: readonly { check: string; status: string }[]): void {
-    const previous = this.#perDomain.get(domain);
-    if (previous) for (const index of previous) this.#totals[index]!--;
-    const indexes = new Uint16Array(findings.length);
-    findings.forEach((finding, i) => {
-      const index = this.#keyIndex(finding.check, finding.status);
-      indexes[i] = index;
-      this.#totals[index]!++;
-    });
-    this.#perDomain.set(domain, indexes);
-  }
-
-  #keyIndex(check: string, status: string): number {
-    const key = `${check}|${status}`;
-    let index = this.#keys.get(key);
-    if (index === undefined) {
-      index = this.#keyNames.length;
-      this.#keys.set(key, index);
-      this.#keyNames.push([check, status]);
-      this.#totals.push(0);
+  /** One store.stats() per scrape, shared by the gauges that read it (they collect one after another). */
+  #stats(): Promise<StoreStats> {
+    const now = Date.now();
+    if (!this.#statsCache || now - this.#statsCache.at > STATS_REUSE_MS) {
+      const interval = this.#source!.config?.schedule.interval ?? 0;
+      const overdueBefore = now - Math.max(OVERDUE_GRACE_MS, interval / 10);
+      this.#statsCache = { at: now, stats: this.#source!.store.stats(new Date(overdueBefore).toISOString()) };
     }
-    return index;
+    return this.#statsCache.stats;
   }
 
   #accumulateDns(): void {
-    const dns = this.#daemon?.dns;
+    const dns = this.#source?.dns;
     if (!dns) return;
     if (dns !== this.#dnsClient) {
       this.#dnsClient = dns;

@@ -1,3 +1,6 @@
+import type { Change } from '../model.ts';
+import type { DomainState } from './types.ts';
+
 /**
  * The bounded form of evidence the state keeps for the last confirmed findings. Alerts show at most six evidence
  * keys of a finding, each flattened to 300 characters (`flattenEvidence` in src/alerts/digest.ts); the limits here are
@@ -39,4 +42,37 @@ export function compactEvidenceValue(value: unknown, depth = 0): unknown {
   const compact: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) compact[key] = compactEvidenceValue(item, depth + 1);
   return compact;
+}
+
+function compactFinding<T extends { evidence: Record<string, unknown> } | undefined>(finding: T): T {
+  return finding === undefined
+    ? finding
+    : { ...finding, evidence: compactEvidenceValue(finding.evidence) as Record<string, unknown> };
+}
+
+function compactChange(change: Change): Change {
+  return {
+    ...change,
+    ...(change.before ? { before: compactFinding(change.before) } : {}),
+    ...(change.after ? { after: compactFinding(change.after) } : {}),
+  };
+}
+
+/**
+ * A domain's state as it is stored: every finding it keeps (confirmed, pending, the change of an open alert) with
+ * compact evidence, so a 4 kB TXT record or a long certificate chain does not grow the database per domain.
+ */
+export function compactDomainState(state: DomainState): DomainState {
+  const findings: DomainState['findings'] = {};
+  for (const [key, tracked] of Object.entries(state.findings)) {
+    findings[key] = {
+      ...tracked,
+      ...(tracked.confirmed ? { confirmed: compactFinding(tracked.confirmed) } : {}),
+      ...(tracked.pending?.finding
+        ? { pending: { ...tracked.pending, finding: compactFinding(tracked.pending.finding) } }
+        : {}),
+      ...(tracked.open ? { open: { ...tracked.open, change: compactChange(tracked.open.change) } } : {}),
+    };
+  }
+  return { ...state, findings };
 }

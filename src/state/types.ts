@@ -33,6 +33,10 @@ export interface TrackedFinding {
 
 export interface DomainState {
   domain: string;
+  /** Current status per standard (area prefix of the check id); the store keeps periods of these for compliance. */
+  standards?: Record<string, Status>;
+  /** Current published records by `kind|subject` → value; a change becomes a record version and a history event. */
+  records?: Record<string, string>;
   /** Keyed by `check|subject`. */
   findings: Record<string, TrackedFinding>;
   /** How many reports were applied. 0 means the next report sets the baseline silently. */
@@ -48,11 +52,14 @@ export interface DomainState {
 export interface HistoryEntry {
   at: string;
   domain: string;
-  kind: Change['kind'] | 'resolver-down' | 'resolver-up';
+  kind: Change['kind'] | 'resolver-down' | 'resolver-up' | 'record-changed';
   check: string;
   subject: string;
   before?: { status: Status; summary: string; evidence: Finding['evidence'] };
   after?: { status: Status; summary: string; evidence: Finding['evidence'] };
+  /** For `record-changed`: the published record before (absent when first published) and after. */
+  recordBefore?: string;
+  recordAfter?: string;
 }
 
 /** A message to one channel waiting to be delivered. Persisted before the first attempt. */
@@ -65,7 +72,25 @@ export interface OutboxEntry {
   attempts: number;
   nextAttemptAt: string;
   lastError?: string;
+  /** ISO 8601: dead-lettered (a permanent failure); such an entry is not retried until `outbox retry`. */
+  deadAt?: string;
   notices: Notice[];
+}
+
+/** A silence or maintenance window: matching notices are recorded, not sent. */
+export interface Silence {
+  id: string;
+  /** Any of these match; an empty matcher matches everything of its kind. */
+  domains?: string[];
+  tags?: string[];
+  checks?: string[];
+  /** ISO 8601. */
+  startsAt: string;
+  endsAt: string;
+  comment: string;
+  createdBy: string;
+  /** `config` silences are replaced at each (re)load; `cli`/`api` ones stay until they end or are removed. */
+  source: 'config' | 'cli' | 'api';
 }
 
 /** Something a route may announce: a change, a reminder of an open one, or the resolver's own trouble. */

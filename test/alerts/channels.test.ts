@@ -1,27 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/alerts/channel.ts';
 import { createChannels } from '../../src/alerts/create-channels.ts';
 import { buildDigest } from '../../src/alerts/digest.ts';
-import { Outbox } from '../../src/alerts/outbox.ts';
 import { signature } from '../../src/alerts/webhook.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { regressionNotice } from './helpers.ts';
 import { startHttpReceiver } from './http-receiver.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 
 const logger = pino({ level: 'silent' });
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mw-outbox-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 function channelsFrom(yaml: string, env: NodeJS.ProcessEnv): Map<string, Channel> {
   return createChannels(parseConfig(yaml, 'config.yaml', { env }).channels, logger);
@@ -90,51 +78,6 @@ describe('channels against loopback receivers', () => {
       expect(mail!.data).toMatch(/^Subject: (\[mailwarden\] Regression|=\?UTF-8\?)/m);
     } finally {
       await sink.close();
-    }
-  });
-});
-
-describe('outbox', () => {
-  it('retries a failing webhook with backoff, survives a restart, delivers once, and never re-queues a delivered id', async () => {
-    const receiver = await startHttpReceiver();
-    receiver.status.code = 500;
-    const env = { HOOK_URL: `${receiver.url}/hook` };
-    const yaml = 'channels:\n  hook:\n    type: webhook\n    url: ${HOOK_URL}\n';
-    const notices = [regressionNotice('x.example')];
-    const t0 = new Date('2025-01-01T00:00:00Z');
-    try {
-      let store = new EmbeddedStore({ dir });
-      await store.open();
-      let outbox = new Outbox(store, channelsFrom(yaml, env), logger);
-      expect(outbox.enqueue('all', ['hook'], notices, t0)).toHaveLength(1);
-      expect(outbox.enqueue('all', ['hook'], notices, t0)).toHaveLength(0);
-      await store.flush();
-      expect(await outbox.deliverDue(t0)).toEqual({ delivered: 0, failed: 1, pending: 1 });
-      expect(store.outbox()[0]).toMatchObject({
-        attempts: 1,
-        nextAttemptAt: '2025-01-01T00:00:30.000Z',
-        lastError: 'webhook answered HTTP 500',
-      });
-      // Not due yet: no attempt.
-      expect(await outbox.deliverDue(new Date(t0.getTime() + 10_000))).toEqual({ delivered: 0, failed: 0, pending: 1 });
-      await store.close();
-
-      // Restart: a new store and outbox from the same directory.
-      store = new EmbeddedStore({ dir });
-      await store.open();
-      outbox = new Outbox(store, channelsFrom(yaml, env), logger);
-      expect(await outbox.deliverDue(new Date(t0.getTime() + 31_000))).toMatchObject({ failed: 1 });
-      expect(store.outbox()[0]!.nextAttemptAt).toBe('2025-01-01T00:01:31.000Z');
-      receiver.status.code = 200;
-      expect(await outbox.deliverDue(new Date(t0.getTime() + 92_000))).toEqual({ delivered: 1, failed: 0, pending: 0 });
-      expect(receiver.requests).toHaveLength(3);
-      const ids = new Set(receiver.requests.map((r) => r.headers['idempotency-key']));
-      expect(ids.size).toBe(1);
-      // The same notices again (say, re-enqueued after a crash before the state was saved): dropped.
-      expect(outbox.enqueue('all', ['hook'], notices, t0)).toHaveLength(0);
-      await store.close();
-    } finally {
-      await receiver.close();
     }
   });
 });

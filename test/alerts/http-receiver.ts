@@ -19,6 +19,8 @@ export async function startHttpReceiver(): Promise<{
   const status = { code: 200 };
   const server = createServer((request, response) => {
     let body = '';
+    // A sender killed mid-request resets the connection: not the receiver's error.
+    request.on('error', () => {});
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => {
       body += chunk;

@@ -14,6 +14,8 @@ export async function startSmtpSink(): Promise<{ port: number; mails: ReceivedMa
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    // A sender killed mid-conversation (the e2e kill -9 test) resets the connection: that is not the sink's error.
+    socket.on('error', () => socket.destroy());
     socket.setEncoding('utf8');
     let buffer = '';
     let inData = false;

@@ -100,12 +100,22 @@ describe('mailwarden check: mx.records through the real lab resolver', () => {
   });
 
   it('prints a readable table per domain without --json', async () => {
-    const result = await runCli(['check', 'mx-noaddr.test', '--resolver', labResolver(), '--checks', 'mx']);
-    expect(result.stdout).toMatch(/^mx-noaddr\.test {2}\[FAIL\]/);
+    const result = await runCli([
+      'check',
+      'mx-noaddr.test',
+      '--resolver',
+      labResolver(),
+      '--checks',
+      'mx',
+      '--lang',
+      'en',
+    ]);
+    expect(result.stdout).toMatch(/^mx-noaddr\.test {2}\[FAIL\] {2}2 fail\n/);
     expect(result.stdout).toMatch(
-      /FAIL {2}mx\.records {2}mx1\.mx-noaddr\.test +MX target mx1\.mx-noaddr\.test has no A/,
+      /FAIL {3}mx\.records +mx1\.mx-noaddr\.test\n +MX target mx1\.mx-noaddr\.test has no A/,
     );
     expect(result.stdout).toMatch(/fix: Publish A\/AAAA records/);
+    for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 });
 
@@ -117,6 +127,10 @@ describe('mailwarden check: bad options', () => {
     [['--ca-file', fileURLToPath(import.meta.url)], /--ca-file .*: no PEM certificate/],
     [['--domains-file', '/nonexistent/domains.txt'], /--domains-file \/nonexistent\/domains\.txt: cannot read it/],
     [['--concurrency', 'many'], /--concurrency expects a positive whole number, got "many"/],
+    [['https://example.nl/contact'], /is a URL, not a domain name; did you mean example\.nl\?/],
+    [['example..nl'], /"example\.\.nl" has an empty label/],
+    [['--min-status', 'bad'], /--min-status expects one of ok, info, warn, fail, got "bad"/],
+    [['--lang', 'fr'], /--lang: unknown language "fr"; known: en, nl/],
   ])('refuses %j with one clear error before any query (exit 3)', async (args, message) => {
     const result = await runCli(['check', 'mx-good.test', '--resolver', '127.53.9.9', ...args]);
     expect(result.code).toBe(3);

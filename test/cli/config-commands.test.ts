@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -25,7 +25,7 @@ const valid = () =>
       '  ops: { type: log }',
       'routes:',
       '  - { name: all, channels: [ops] }',
-      'state: { dir: ./state-valid }',
+      'state: { url: "sqlite:./state-valid/mailwarden.db" }',
     ].join('\n'),
   );
 const invalid = () => configFile('invalid.yaml', 'domains: [a.example]\nshedule: { interval: 1h }\n');
@@ -53,7 +53,7 @@ describe('commands that read the configuration', () => {
     const result = await run(configCheckCommand, ['--config', file]);
     expect(result).toEqual({
       code: 0,
-      stdout: `${file}: valid — 2 domains, 1 channels: ops (log), 1 routes; state in ${join(dir, 'state-valid')}\n`,
+      stdout: `${file}: valid — 2 domains, 1 channels: ops (log), 1 routes; state in sqlite:${join(dir, 'state-valid', 'mailwarden.db')}\n`,
       stderr: '',
     });
   });
@@ -82,8 +82,21 @@ describe('commands that read the configuration', () => {
     expect(result).toEqual({ code: 3, stdout: '', stderr: 'no channel named "pager" (defined: ops)\n' });
   });
 
-  it('history reads the state directory of a valid file', async () => {
+  it('history reads the database of a valid file', async () => {
     const result = await run(historyCommand, ['A.Example.', '--config', valid()]);
     expect(result).toEqual({ code: 0, stdout: 'a.example: no recorded changes\n', stderr: '' });
+  });
+
+  it('history refuses an empty database beside an old state directory and names the import command', async () => {
+    mkdirSync(join(dir, 'state-old'), { recursive: true });
+    writeFileSync(
+      join(dir, 'state-old', 'state.json'),
+      '{"version":2,"domains":{},"global":{},"outbox":{},"delivered":{}}',
+    );
+    const file = join(dir, 'old.yaml');
+    writeFileSync(file, `state: { url: "sqlite:./state-old/mailwarden.db" }\ndomains: [a.example]\n`);
+    const result = await run(historyCommand, ['a.example', '--config', file]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`mailwarden state import ${join(dir, 'state-old')}`);
   });
 });

@@ -31,7 +31,23 @@ describe('configuration', () => {
       reminderInterval: 86_400_000,
     });
     expect(config.domains).toEqual([]);
-    expect(config.state.dir).toMatch(/\/state$/);
+    expect(config.state.url.reveal()).toMatch(/^sqlite:\/.*\/state\/mailwarden\.db$/);
+  });
+
+  it('keeps a PostgreSQL password out of sight and resolves it from the environment', () => {
+    const config = parseConfig('state:\n  url: postgres://mw:${PGPASS}@127.0.0.1:5432/mw\n', '/etc/mw/config.yaml', {
+      env: { PGPASS: 'pw-from-env' },
+    });
+    expect(config.state.url.reveal()).toBe('postgres://mw:pw-from-env@127.0.0.1:5432/mw');
+    expect(JSON.stringify(config.state)).not.toContain('pw-from-env');
+  });
+
+  it('places a relative SQLite file beside the configuration, and refuses the old state.dir with the way forward', () => {
+    const config = parseConfig('state: { url: "sqlite:db/mw.db" }\n', '/etc/mw/config.yaml', { env: {} });
+    expect(config.state.url.reveal()).toBe('sqlite:/etc/mw/db/mw.db');
+    const problems = problemsOf('state:\n  dir: ./state\n').join('\n');
+    expect(problems).toMatch(/config\.yaml:2:\d+: state\.dir: state\.dir was replaced by state\.url/);
+    expect(problems).toContain('mailwarden state import');
   });
 
   it('names file, line, column and key of a bad value and says what is expected', () => {
@@ -144,6 +160,9 @@ describe('configuration', () => {
   it('names the domain file and line of a bad entry', () => {
     files['bad.txt'] = 'good.example\nnot_a domain!\ngood.example ips=1.2.3\n';
     const problems = problemsOf('domainFiles: [bad.txt]\n');
-    expect(problems).toEqual(['bad.txt:2: "not_a" is not a domain name', 'bad.txt:3: "1.2.3" is not an IP address']);
+    expect(problems).toEqual([
+      'bad.txt:2: "not_a" is not a valid domain name: label "not_a" (letters, digits and inner hyphens only, at most 63)',
+      'bad.txt:3: "1.2.3" is not an IP address',
+    ]);
   });
 });

@@ -1,42 +1,43 @@
-// The daemon benchmark function the bench runner calls, on a few lab domains: it must run the real code path and
-// report sizes that match the files it wrote.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The daemon benchmark function the bench runner calls, on a few lab domains: it must run the real code path, on
+// the store it is given, and report what it wrote.
 import { expect, it } from 'vitest';
 import { benchDaemon } from '../../bench/daemon-run.ts';
-import { EmbeddedStore } from '../../src/state/embedded-store.ts';
 import { labInfo } from '../lab/info.ts';
+import { testDatabase } from '../support/stores.ts';
 
-it('runs full daemon cycles over lab domains and reports time, memory and state size', async () => {
+it('runs full daemon cycles over lab domains and reports time, memory, batch writes and the database size', async () => {
   const lab = labInfo();
-  const dir = await mkdtemp(join(tmpdir(), 'mw-bench-'));
+  const database = await testDatabase('sqlite');
   try {
     const domains = ['dmarc-good.test', 'spf-good.test', 'mx-null.test', 'lab-signed.test'];
     const result = await benchDaemon({
       domains,
       resolver: `${lab.resolver.address}:${lab.resolver.port}`,
       trustAnchorFile: lab.trustAnchorFile,
-      stateDir: dir,
+      stateUrl: database.url,
       cycles: 2,
+      measureCompliance: 4,
     });
-    expect(result).toMatchObject({ domains: 4, cycles: 2, batches: 2, resolverHealthy: true });
+    expect(result).toMatchObject({ domains: 4, cycles: 2, batches: 2, resolverHealthy: true, store: 'sqlite' });
     expect(result.seconds).toBeGreaterThan(0);
     expect(result.domainsPerSecond).toBeCloseTo(8 / result.seconds, 5);
     expect(result.peakRssMb).toBeGreaterThan(20);
     expect(result.dnsQueriesSent).toBeGreaterThan(0);
     expect(result.statuses.ok).toBeGreaterThan(0);
-    expect(result.stateFileBytes).toBe((await stat(join(dir, 'state.json'))).size);
-    expect(result.stateJournalBytes).toBe((await stat(join(dir, 'state.journal'))).size);
-    expect(result.stateWrites).toBeGreaterThanOrEqual(4);
-    // What it wrote (snapshot + journal) is what a restart reads.
-    const store = new EmbeddedStore({ dir });
-    await store.open();
-    expect([...store.domains()].map((state) => state.domain).sort()).toEqual([...domains].sort());
-    for (const domain of domains) expect(store.domain(domain)?.reports).toBe(2);
-    await store.close();
-    expect(result.historyBytes).toBe(0);
+    expect(result.stateWrites).toBe(2);
+    expect(result.maxStateWriteMs).toBeGreaterThan(0);
+    expect(result.databaseBytes).toBeGreaterThan(0);
+    expect(result.databaseBytesPerDomain).toBe(result.databaseBytes / 4);
+    expect(result.complianceMs).toBeGreaterThanOrEqual(0);
+    // What it wrote is what a restart reads: every domain checked twice.
+    const store = await database.open();
+    try {
+      const states = await store.loadDomains(domains);
+      for (const domain of domains) expect(states.get(domain)?.reports).toBe(2);
+    } finally {
+      await store.close();
+    }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await database.remove();
   }
 }, 60_000);

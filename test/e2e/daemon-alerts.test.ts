@@ -7,6 +7,7 @@ import { signature } from '../../src/alerts/webhook.ts';
 import type { ReceivedRequest } from '../alerts/http-receiver.ts';
 import { replaceZone, restoreZone } from '../lab/control.ts';
 import { labInfo } from '../lab/info.ts';
+import { STORE_KINDS, type TestDatabase, type TestStoreKind, testDatabase } from '../support/stores.ts';
 import {
   type DaemonProcess,
   mimeParts,
@@ -54,9 +55,10 @@ afterAll(async () => {
   await receivers?.close();
 });
 
-function labConfig(domains: string[]) {
+function labConfig(domains: string[], database?: TestDatabase) {
   const lab = labInfo();
   return tmpConfig({
+    ...(database ? { stateUrl: database.url } : {}),
     resolver: `${lab.resolver.address}:${lab.resolver.port}`,
     trustAnchorFile: lab.trustAnchorFile,
     ...(lab.caFile ? { caFile: lab.caFile } : {}),
@@ -73,12 +75,13 @@ function resetReceivers(): void {
   receivers.smtp.mails.length = 0;
 }
 
-describe('mailwarden run against the lab', () => {
+describe.each(STORE_KINDS)('mailwarden run against the lab, state on %s', (kind: TestStoreKind) => {
   it('alerts once per route after confirmation, retries a failing webhook, survives a restart and announces the recovery', async () => {
     resetReceivers();
     const zone = 'e2e-alerts.test';
     const good = zoneText(zone);
-    const config = await labConfig([zone]);
+    const database = await testDatabase(kind);
+    const config = await labConfig([zone], database);
     let daemon = startDaemon(config.file);
     try {
       await waitFor('the baseline check', () => daemon.lines('run finished').length >= 1);
@@ -180,9 +183,62 @@ describe('mailwarden run against the lab', () => {
       await daemon.stop();
       await restoreZone(zone);
       await config.remove();
+      await database.remove();
     }
   }, 150_000);
 
+  it('kill -9 in the middle of batches loses no alert and repeats none beyond the same idempotency key', async () => {
+    resetReceivers();
+    const zone = 'e2e-alerts.test';
+    const good = zoneText(zone);
+    const database = await testDatabase(kind);
+    const config = await labConfig([zone], database);
+    let daemon = startDaemon(config.file);
+    try {
+      await waitFor('the baseline check', () => daemon.lines('run finished').length >= 1);
+      await replaceZone(zone, good.replace('"v=DMARC1; p=reject;', '"v=DMARC1; p=none;'));
+      // Kill the daemon hard, again and again, while it confirms the regression and delivers it: at a batch start,
+      // between the batch's write and the delivery, during the delivery.
+      for (const pauseMs of [300, 900, 1500, 2200]) {
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        await daemon.stop('SIGKILL');
+        daemon = startDaemon(config.file);
+        await waitFor('the restarted daemon', () => daemon.lines('mailwarden started').length >= 1);
+      }
+      await waitFor(
+        'the regression on every channel',
+        () =>
+          receivers.slack.requests.length >= 1 &&
+          receivers.smtp.mails.length >= 1 &&
+          accepted(receivers.webhook.requests).length >= 1,
+      );
+      await moreRuns(daemon, 3);
+      // Nothing lost: every channel got the regression. Nothing repeated beyond at-least-once: every webhook request
+      // carries the same idempotency key, and the history holds the regression once.
+      const hooks = accepted(receivers.webhook.requests);
+      expect(new Set(hooks.map((request) => request.headers['idempotency-key'])).size).toBe(1);
+      expect(hooks.length).toBeLessThanOrEqual(2);
+      expect(receivers.slack.requests.length).toBeLessThanOrEqual(2);
+      expect(webhookNotices(hooks[0]!)).toMatchObject([{ type: 'regression', check: 'dmarc.policy', domain: zone }]);
+      await daemon.stop();
+      const store = await database.open();
+      try {
+        const history = await store.readHistory({ domain: zone });
+        expect(history.filter((entry) => entry.kind === 'regression')).toHaveLength(1);
+        expect(await store.listOutbox()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await daemon.stop();
+      await restoreZone(zone);
+      await config.remove();
+      await database.remove();
+    }
+  }, 150_000);
+});
+
+describe('mailwarden run against the lab', () => {
   it('escapes a hostile DMARC record in Slack (mrkdwn) and in the e-mail HTML part', async () => {
     resetReceivers();
     const zone = 'e2e-escape.test';

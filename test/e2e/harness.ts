@@ -124,6 +124,8 @@ export interface E2eConfig {
   /** Extra top-level YAML appended as is. */
   extra?: string;
   alerting?: string;
+  /** state.url; a SQLite file in the config's directory when absent. */
+  stateUrl?: string;
 }
 
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
@@ -168,7 +170,7 @@ alerting:
   retryBackoff: 1s
   retryBackoffMax: 2s
 ${options.alerting ?? ''}
-state: { dir: ${join(dir, 'state')}, writeDelay: 100ms }
+state: { url: "${options.stateUrl ?? `sqlite:${join(dir, 'state', 'mailwarden.db')}`}" }
 log: { level: info }
 ${channels}
 domains: [${options.domains.join(', ')}]

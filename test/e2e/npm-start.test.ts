@@ -1,6 +1,6 @@
 // `npm start` runs the daemon on the example config.yaml. This starts it the same way on a copy of that file (state
 // in a tmp dir, the resolver pointed at a loopback port where nothing answers, so no query leaves the machine, and
-// the HTTP listener on a free port), checks that it starts, serves /healthz and /metrics, and stops cleanly.
+// the HTTP listener on a free port), checks that it starts, serves /healthz, /metrics, the API and the dashboard, and stops cleanly.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +27,7 @@ describe('npm start (the example configuration)', () => {
         const started = await waitFor('the start line', () => daemon.lines('mailwarden started')[0]);
         expect(started).toMatchObject({
           domains: 2,
-          state: join(dir, 'state'),
+          state: `sqlite ${join(dir, 'state', 'mailwarden.db')}`,
           interval: '1h',
           firstChecksWithin: '1m',
           channels: ['console'],
@@ -42,7 +42,12 @@ describe('npm start (the example configuration)', () => {
         const metrics = await (await fetch(`${base}/metrics`)).text();
         expect(metrics).toContain('mailwarden_domains{state="configured"} 2');
         const domains = (await (await fetch(`${base}/api/domains`)).json()) as { domains: { domain: string }[] };
-        expect(domains.domains.map((d) => d.domain)).toEqual(['example.nl', 'example.com']);
+        expect(domains.domains.map((d) => d.domain)).toEqual(['example.com', 'example.nl']);
+        const dashboard = await fetch(`${base}/`);
+        expect(dashboard.status).toBe(200);
+        const page = await dashboard.text();
+        expect(page).toContain('<h1>Domains</h1>');
+        expect(page).toContain('href="/domains/example.nl"');
 
         expect(await daemon.stop(signal)).toEqual({ code: 0, signal: null });
         expect(daemon.lines('stopping: finishing the running batch')).toMatchObject([{ signal }]);

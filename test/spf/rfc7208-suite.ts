@@ -1,9 +1,8 @@
 /** Loads the openspf RFC 7208 test suite and turns each scenario's zonedata into a FakeDns. */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { FakeDns } from '../support/fake-dns.ts';
+import { outsideData } from '../support/outside-data.ts';
 
 export interface SuiteCase {
   scenario: string;
@@ -21,12 +20,12 @@ export interface Scenario {
   dns: () => FakeDns;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SUITE_PATH = path.resolve(repoRoot, '../shared/testdata/spf/rfc7208-tests.yml');
+/** The openspf RFC 7208 suite (rfc7208-tests.yml), kept outside the repository. */
+export const SUITE = outsideData('spf/rfc7208-tests.yml', 'the openspf RFC 7208 test suite (spf/rfc7208-tests.yml)');
 
 type ZoneEntry = string | Record<string, unknown>;
 
-export function loadSuite(file = SUITE_PATH): Scenario[] {
+export function loadSuite(file = SUITE.path): Scenario[] {
   const documents = parseAllDocuments(readFileSync(file, 'utf8'));
   return documents.map((document) => {
     const doc = document.toJS() as {

@@ -1,3 +1,4 @@
+import { say } from '../../i18n/say.ts';
 import type { Finding, Status } from '../../model.ts';
 import type { SmtpProbeResult } from '../../smtp/types.ts';
 import { type DaneMatchSummary, matchTlsaSet } from '../../tls/dane-match.ts';
@@ -8,8 +9,6 @@ import type { MxTarget } from '../mail-hosts/mx-targets.ts';
 import { type AddressSecurity, daneFamilies, type TlsaLookup } from './tlsa-lookup.ts';
 
 const DAY_MS = 86_400_000;
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 export function tlsaFinding(
   host: MxTarget,
@@ -22,18 +21,16 @@ export function tlsaFinding(
     return {
       ...base,
       status: 'fail',
-      summary: `TLSA lookup for ${lookup.owner} fails (${lookup.reason}): DANE senders defer all mail to ${host.host}`,
+      ...say('dane.tlsa', 'lookup-failed', { owner: lookup.owner, reason: lookup.reason, host: host.host }),
       evidence: { owner: lookup.owner, reason: lookup.reason, detail: lookup.detail, tried: lookup.tried },
-      fix: 'A bogus or unanswerable TLSA RRset blocks DANE senders: fix the zone signatures (or the server that does not answer), or remove the TLSA records cleanly.',
     };
   }
   if (lookup.kind === 'absent') {
     return {
       ...base,
       status: 'info',
-      summary: `No TLSA record at ${lookup.tried.join(' or ')}: DANE is not used for ${host.host}`,
+      ...say('dane.tlsa', 'absent', { tried: lookup.tried, host: host.host }),
       evidence: { tried: lookup.tried, security: lookup.security },
-      fix: `Sign the zone with DNSSEC and publish "_25._tcp.${host.host}. IN TLSA 3 1 1 <sha256 of the server key>" (and one for the next key).`,
     };
   }
   const records = lookup.records.map((r) => formatTlsa(r));
@@ -55,58 +52,56 @@ export function tlsaFinding(
     return {
       ...base,
       status: 'warn',
-      summary: `${plural(records.length, 'TLSA record')} at ${lookup.owner}, but the zone is not DNSSEC-signed: senders ignore them`,
+      ...say('dane.tlsa', 'unsigned-zone', { records: records.length, owner: lookup.owner }),
       evidence,
-      fix: 'Sign the zone (and publish its DS at the parent), or the TLSA records protect nothing.',
     };
   }
   const families = addressSecurity ? daneFamilies(addressSecurity) : undefined;
   if (!host.addressSecure && families && families.dane.length > 0 && families.opportunistic.length > 0) {
-    const name = (f: string) => (f === 'ipv4' ? 'IPv4' : 'IPv6');
-    const insecure = families.opportunistic.map(name).join('/');
     return {
       ...base,
       status: 'warn',
-      summary: `TLSA at ${lookup.owner} is signed, but the ${insecure} address records of ${host.host} are not: senders use DANE over ${families.dane.map(name).join('/')} only and fall back to unauthenticated TLS over ${insecure} (RFC 7672 §2.2.2)`,
+      ...say('dane.tlsa', 'unsigned-family', {
+        owner: lookup.owner,
+        host: host.host,
+        dane: families.dane,
+        insecure: families.opportunistic,
+      }),
       evidence,
-      fix: `Sign the ${insecure === 'IPv6' ? 'AAAA' : 'A'} records of ${host.host} (they are in an unsigned zone, or their zone's proofs are not accepted by validators).`,
     };
   }
   if (!host.addressSecure) {
-    const aliasNote =
-      host.cnameChain.length > 0
-        ? ' (Postfix still uses the TLSA records at the alias name when the CNAME itself is signed; senders that require secure address records do not)'
-        : '';
     return {
       ...base,
       status: 'warn',
-      summary: `TLSA at ${lookup.owner} is signed, but the address records of ${host.host} are not: senders skip DANE (RFC 7672 §2.2.2)${aliasNote}`,
+      ...say('dane.tlsa', 'unsigned-addresses', {
+        owner: lookup.owner,
+        host: host.host,
+        alias: host.cnameChain.length > 0,
+      }),
       evidence,
-      fix: `Sign the zone that holds the A/AAAA records of ${host.host}.`,
     };
   }
   if (usable.length === 0) {
     return {
       ...base,
       status: 'warn',
-      summary: `TLSA at ${lookup.owner} is signed but has no record SMTP senders can use (only PKIX usages 0/1 or unknown parameters)`,
+      ...say('dane.tlsa', 'none-usable', { owner: lookup.owner }),
       evidence,
-      fix: 'SMTP uses only DANE-EE(3) and DANE-TA(2) (RFC 7672 §3.1.3): publish e.g. "3 1 1 <sha256 of the server key>".',
     };
   }
   if (falseNx === true) {
     return {
       ...base,
       status: 'warn',
-      summary: `TLSA at ${lookup.owner} is signed and usable, but _tcp.${host.host} answers NXDOMAIN: resolvers that trust NXDOMAIN (RFC 8020) never see the TLSA records`,
+      ...say('dane.tlsa', 'false-nxdomain', { owner: lookup.owner, host: host.host }),
       evidence,
-      fix: 'The authoritative server mishandles empty non-terminals: upgrade or fix it so that _tcp.<mx> answers NOERROR without data.',
     };
   }
   return {
     ...base,
     status: 'ok',
-    summary: `${plural(usable.length, 'usable TLSA record')} at ${lookup.owner}, DNSSEC-signed`,
+    ...say('dane.tlsa', 'ok', { usable: usable.length, owner: lookup.owner }),
     evidence,
   };
 }
@@ -131,7 +126,14 @@ export interface MatchOutcome {
 export function matchFinding(facts: AddressFacts, probe: AddressProbe): MatchOutcome {
   const base = { check: 'dane.match', subject: subjectOf(facts) };
   if (probe.kind === 'not-probed') {
-    return { finding: { ...base, status: 'info', summary: `Not probed: ${probe.reason}`, evidence: { guard: probe } } };
+    return {
+      finding: {
+        ...base,
+        status: 'info',
+        ...say('dane.match', 'not-probed', { detail: probe.reason }),
+        evidence: { guard: probe },
+      },
+    };
   }
   const result: SmtpProbeResult = probe.result;
   if (result.outcome !== 'ok' || !result.tls) {
@@ -140,15 +142,10 @@ export function matchFinding(facts: AddressFacts, probe: AddressProbe): MatchOut
       finding: {
         ...base,
         status: verdict ? 'fail' : 'error',
-        summary: verdict
-          ? `TLSA published but no TLS session (${result.outcome}): DANE senders defer mail to this address`
-          : `Could not probe (${result.outcome}): ${result.detail ?? ''}`,
-        evidence: { outcome: result.outcome, detail: result.detail, attempts: result.attempts },
         ...(verdict
-          ? {
-              fix: 'With usable TLSA records STARTTLS is mandatory for DANE senders: make STARTTLS work on every address.',
-            }
-          : {}),
+          ? say('dane.match', 'no-tls', { outcome: result.outcome })
+          : say('dane.match', 'probe-failed', { outcome: result.outcome, detail: result.detail ?? '' })),
+        evidence: { outcome: result.outcome, detail: result.detail, attempts: result.attempts },
       },
     };
   }
@@ -175,7 +172,7 @@ export function matchFinding(facts: AddressFacts, probe: AddressProbe): MatchOut
       finding: {
         ...base,
         status: 'ok',
-        summary: `Certificate matches TLSA ${matched.join(', ')}`,
+        ...say('dane.match', 'match', { records: matched }),
         evidence,
         ...(expiresAt ? { expiresAt } : {}),
       },
@@ -187,12 +184,10 @@ export function matchFinding(facts: AddressFacts, probe: AddressProbe): MatchOut
     finding: {
       ...base,
       status: 'fail',
-      summary: `No usable TLSA record matches the presented certificate: DANE senders defer mail to this address (${summary.results
-        .filter((r) => r.verdict !== 'unusable')
-        .map((r) => r.reason)
-        .join('; ')})`,
+      ...say('dane.match', 'no-match', {
+        reasons: summary.results.filter((r) => r.verdict !== 'unusable').map((r) => String(r.reason)),
+      }),
       evidence,
-      fix: `Publish a TLSA record for the key the server presents now (e.g. "3 1 1 <sha256 of its SubjectPublicKeyInfo>") or put the matching certificate back; keep the old record until the new one has been in DNS for at least two TTLs.`,
     },
     summary,
   };
@@ -220,27 +215,20 @@ export function rolloverFinding(
     certificateNotAfter: leafNotAfter,
     daysLeft: Number.isFinite(daysLeft) ? Math.floor(daysLeft) : undefined,
   };
-  let status: Status = 'ok';
-  let text =
-    taMatched.length > 0
-      ? 'A DANE-TA record survives leaf renewals'
-      : `${plural(spares.length, 'spare record')} ready for the next key`;
-  let fix: string | undefined;
   if (taMatched.length === 0 && eeMatched.length > 0 && spares.length === 0) {
-    status = 'warn';
-    if (daysLeft < 0) {
-      text = `The certificate expired on ${leafNotAfter?.slice(0, 10)} (DANE-EE ignores that) and only one DANE-EE record matches the current key: its overdue renewal will break DANE unless a record for the next key is published first`;
-    } else if (daysLeft < facts.rolloverWarnDays) {
-      text = `The certificate expires in ${Math.floor(daysLeft)} day${Math.floor(daysLeft) === 1 ? '' : 's'} and only one DANE-EE record matches the current key: the renewal will break DANE unless a record for the next key is published first`;
-    } else {
-      text = 'Only one DANE-EE record, for the current key, and nothing to take over: a key change breaks DANE';
-    }
-    fix =
-      'Publish a second TLSA record for the next key ("3 1 1 <sha256 of the next key>") at least two TTLs before the switch, or a DANE-TA record for your issuing CA; Let\'s Encrypt users: reuse the key (certbot --reuse-key) or pre-generate the next one.';
-  } else if (wholeCert.length > 0 && matched.some((r) => r.record.usage === 3 && r.record.selector === 0)) {
-    status = 'info';
-    text = `${text}; "3 0 x" records pin the whole certificate and break on every renewal, even with the same key`;
-    fix = 'Prefer "3 1 1" (the public key): it survives renewals that keep the key.';
+    const texts =
+      daysLeft < 0
+        ? say('dane.rollover', 'renewal-overdue', { date: String(leafNotAfter?.slice(0, 10)) })
+        : daysLeft < facts.rolloverWarnDays
+          ? say('dane.rollover', 'renewal-soon', { days: Math.floor(daysLeft) })
+          : say('dane.rollover', 'single-key', {});
+    return { ...base, status: 'warn', ...texts, evidence };
   }
-  return { ...base, status, summary: text, evidence, ...(fix ? { fix } : {}) };
+  const wholeCertPinned = wholeCert.length > 0 && matched.some((r) => r.record.usage === 3 && r.record.selector === 0);
+  const status: Status = wholeCertPinned ? 'info' : 'ok';
+  const texts =
+    taMatched.length > 0
+      ? say('dane.rollover', 'ta-survives', { wholeCert: wholeCertPinned })
+      : say('dane.rollover', 'spares-ready', { spares: spares.length, wholeCert: wholeCertPinned });
+  return { ...base, status, ...texts, evidence };
 }

@@ -1,3 +1,4 @@
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { transportOptions } from '../../smtp/settings.ts';
 import { tlsaUnusableReason } from '../../tls/tlsa.ts';
@@ -15,7 +16,7 @@ async function checkHost(context: MonitorContext, resolved: MxTarget): Promise<F
         check: 'dane.tlsa',
         subject: resolved.host,
         status: 'error',
-        summary: `Could not look up ${resolved.host}: ${resolved.error}`,
+        ...say('dane', 'host-lookup-failed', { host: resolved.host, error: String(resolved.error) }),
         evidence: { error: resolved.error },
       },
     ];
@@ -29,7 +30,7 @@ async function checkHost(context: MonitorContext, resolved: MxTarget): Promise<F
   // a TLSA failure is a verdict only when the host's own addresses resolved: otherwise our resolver is the suspect
   if (lookup.kind === 'failed' && (host.addresses.length === 0 || lookup.undetermined)) {
     tlsa.status = 'error';
-    tlsa.summary = `Could not judge the TLSA records at ${lookup.owner}: ${lookup.detail}`;
+    Object.assign(tlsa, say('dane.tlsa', 'undetermined', { owner: lookup.owner, detail: lookup.detail }));
     delete tlsa.fix;
   }
   const findings: Finding[] = [tlsa];
@@ -61,7 +62,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
         check: 'dane.tlsa',
         subject: domain,
         status: 'error',
-        summary: `Could not find the MX hosts: ${targets.detail}`,
+        ...say('dane', 'mx-lookup-failed', { detail: targets.detail }),
         evidence: {},
       },
     ];

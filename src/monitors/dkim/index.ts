@@ -5,6 +5,7 @@
  */
 import { isDnsError } from '../../dns/errors.ts';
 import type { DnsClient } from '../../dns/types.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { cnameChain, lookupMx, lookupTxt } from '../spf/spf-dns.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
@@ -73,7 +74,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
     return [{ check: 'dkim.selectors', subject: domain }, ...subjects].map((base) => ({
       ...base,
       status: 'error',
-      summary: `Could not check DKIM: ${error.message}`,
+      ...say('dkim', 'dns-error', { error: error.message }),
       evidence: { error: error.message },
     }));
   }
@@ -89,35 +90,32 @@ interface Overview {
 
 function selectorsFinding(domain: string, overview: Overview): Finding {
   const base = { check: 'dkim.selectors', subject: domain, evidence: { ...overview } };
-  const domainkey = `_domainkey.${domain} ${overview.domainkeyExists ? 'exists' : 'does not exist (NXDOMAIN)'}`;
+  const domainkeyExists = overview.domainkeyExists;
   if (overview.found.length === 0 && overview.nonSending.length > 0) {
     return {
       ...base,
       status: 'info',
-      summary: `${domain} sends no mail (${overview.nonSending.join(', ')}): DKIM is not required`,
+      ...say('dkim.selectors', 'sends-no-mail', { domain, nonSending: overview.nonSending }),
     };
   }
   if (overview.found.length > 0) {
     return {
       ...base,
       status: 'info',
-      summary: `DKIM selectors found for ${domain}: ${overview.found.join(', ')}; ${domainkey}`,
+      ...say('dkim.selectors', 'found', { domain, found: overview.found, domainkeyExists }),
     };
   }
   if (overview.configured) {
     return {
       ...base,
       status: 'info',
-      summary: `None of the configured DKIM selectors of ${domain} has a key; ${domainkey}`,
+      ...say('dkim.selectors', 'configured-none', { domain, domainkeyExists }),
     };
   }
   return {
     ...base,
     status: overview.domainkeyExists ? 'info' : 'warn',
-    summary: `No DKIM key under the common selectors (${overview.tried.join(', ')}); ${domainkey}`,
-    fix: overview.domainkeyExists
-      ? 'Configure the selectors your signers use (dkimSelectors / --dkim-selectors) so mailwarden can check the keys.'
-      : `Nothing exists under _domainkey.${domain}, so no DKIM key is published: set up DKIM signing with your mail provider and publish its key, or, if ${domain} sends no mail, publish "v=spf1 -all" and a null MX.`,
+    ...say('dkim.selectors', 'common-none', { domain, tried: overview.tried, domainkeyExists }),
   };
 }
 

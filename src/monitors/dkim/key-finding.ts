@@ -1,4 +1,6 @@
 /** The dkim.key verdict for one selector's record. */
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import type { Finding } from '../../model.ts';
 import { type DkimKeyRecord, parseDkimKeyRecord, readKey } from './key-record.ts';
 
@@ -11,8 +13,7 @@ export interface SelectorLookup {
   configured: boolean;
 }
 
-const ROTATE =
-  'Generate a new 2048-bit RSA key (or ed25519 beside RSA), publish it under a new selector, switch signing to it, then remove the old record.';
+const ROTATE = sayPart('dkim.key', 'fix-rotate', {});
 
 export function keyFinding(lookup: SelectorLookup): Finding {
   const base = { check: 'dkim.key', subject: lookup.name };
@@ -27,8 +28,7 @@ export function keyFinding(lookup: SelectorLookup): Finding {
       ...base,
       status: 'fail',
       evidence,
-      summary: `No DKIM key at ${lookup.name}: mail signed with selector ${lookup.selector} fails DKIM`,
-      fix: `Publish the public key of selector ${lookup.selector} (ask your mail provider for the record or CNAME), or remove the selector from the configuration if it is no longer used.`,
+      ...say('dkim.key', 'missing', { name: lookup.name, selector: lookup.selector }),
     };
   }
   const parsed = parseDkimKeyRecord(lookup.records[0]!);
@@ -37,8 +37,7 @@ export function keyFinding(lookup: SelectorLookup): Finding {
       ...base,
       status: 'fail',
       evidence: { ...evidence, errors: parsed.errors },
-      summary: `DKIM key record at ${lookup.name} does not parse: ${parsed.errors.join('; ')}`,
-      fix: 'Publish the record exactly as your signer generated it: "v=DKIM1; k=rsa; p=<base64 public key>".',
+      ...say('dkim.key', 'unparsable', { name: lookup.name, errors: parsed.errors }),
     };
   }
   return verdict(lookup, parsed.record, { ...evidence, warnings: parsed.errors }, base);
@@ -61,8 +60,7 @@ function verdict(
       ...base,
       status: lookup.configured ? 'fail' : 'info',
       evidence,
-      summary: `DKIM key ${lookup.selector} is revoked (empty p=): signatures with it fail`,
-      fix: 'Sign with a selector whose key is published, and remove a retired selector from the configuration.',
+      ...say('dkim.key', 'revoked', { selector: lookup.selector }),
     };
   }
   const key = readKey(record.keyType, record.publicKey);
@@ -71,55 +69,54 @@ function verdict(
       ...base,
       status: 'fail',
       evidence,
-      summary: `DKIM key ${lookup.selector} is unusable: ${key.reason}`,
-      fix: ROTATE,
+      ...say('dkim.key', 'unusable', { selector: lookup.selector, detail: key.reason }),
     };
   }
   Object.assign(evidence, { algorithm: key.algorithm, bits: key.bits });
-  const problems: { status: 'fail' | 'warn'; text: string; fix: string }[] = [];
+  const problems: { status: 'fail' | 'warn'; text: Part; fix: Part }[] = [];
   if (key.algorithm === 'rsa' && key.bits < 1024) {
     problems.push({
       status: 'fail',
-      text: `RSA key of ${key.bits} bits: breakable, and receivers ignore keys under 1024 bits (RFC 8301)`,
+      text: sayPart('dkim.key', 'rsa-breakable', { bits: key.bits }),
       fix: ROTATE,
     });
   } else if (key.algorithm === 'rsa' && key.bits < 2048) {
     problems.push({
       status: 'warn',
-      text: `RSA key of ${key.bits} bits: below the 2048 bits recommended today`,
+      text: sayPart('dkim.key', 'rsa-short', { bits: key.bits }),
       fix: ROTATE,
     });
   }
   if (!record.services.includes('*') && !record.services.includes('email')) {
     problems.push({
       status: 'fail',
-      text: `s=${record.services.join(':')} excludes email`,
-      fix: 'Remove s= or set s=email.',
+      text: sayPart('dkim.key', 'no-email-service', { services: record.services }),
+      fix: sayPart('dkim.key', 'fix-services', {}),
     });
   }
   if (record.flags.includes('y')) {
     problems.push({
       status: 'warn',
-      text: 't=y: testing mode, receivers may treat signatures as unsigned',
-      fix: 'Remove t=y once signing works.',
+      text: sayPart('dkim.key', 'testing-flag', {}),
+      fix: sayPart('dkim.key', 'fix-testing-flag', {}),
     });
   }
   if (record.hashes.length > 0 && record.hashes.every((h) => h === 'sha1')) {
     problems.push({
       status: 'warn',
-      text: 'h=sha1 only: SHA-1 signatures are no longer accepted (RFC 8301)',
-      fix: 'Sign with rsa-sha256 and remove h= (or set h=sha256).',
+      text: sayPart('dkim.key', 'sha1-only', {}),
+      fix: sayPart('dkim.key', 'fix-sha1', {}),
     });
   }
-  const size = key.algorithm === 'rsa' ? `RSA ${key.bits}-bit` : 'ed25519';
+  const size = { selector: lookup.selector, algorithm: key.algorithm, bits: key.bits };
   if (problems.length === 0) {
-    return { ...base, status: 'ok', evidence, summary: `DKIM key ${lookup.selector}: ${size}, valid` };
+    return { ...base, status: 'ok', evidence, ...say('dkim.key', 'ok', size) };
   }
+  const fixes = [...new Map(problems.map((p) => [p.fix.reason, p.fix])).values()];
   return {
     ...base,
     status: problems.some((p) => p.status === 'fail') ? 'fail' : 'warn',
     evidence,
-    summary: `DKIM key ${lookup.selector} (${size}): ${problems.map((p) => p.text).join('; ')}`,
-    fix: [...new Set(problems.map((p) => p.fix))].join(' '),
+    ...say('dkim.key', 'problems', { ...size, problems: problems.map((p) => p.text), fixes }),
   };
 }

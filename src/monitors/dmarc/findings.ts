@@ -1,4 +1,6 @@
 /** dmarc.record, dmarc.policy and dmarc.reporting verdicts. */
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import { type Finding, type Status, worstStatus } from '../../model.ts';
 import type { DmarcDiscovery } from './discovery.ts';
 import { type DmarcPolicy, type DmarcRecord, parseDmarcRecord } from './record-parser.ts';
@@ -19,44 +21,45 @@ export function recordFinding(domain: string, discovery: DmarcDiscovery): Findin
     return {
       ...base,
       status: 'fail',
-      summary: `_dmarc.${discovery.multiple.name} has ${discovery.multiple.records.length} DMARC records: receivers ignore them all`,
+      ...say('dmarc.record', 'multiple', {
+        owner: `_dmarc.${discovery.multiple.name}`,
+        records: discovery.multiple.records.length,
+      }),
       evidence: { records: discovery.multiple.records, queried },
-      fix: `Keep exactly one "v=DMARC1; ..." TXT record at _dmarc.${discovery.multiple.name}.`,
     };
   }
   if (discovery.record === undefined || discovery.policyDomain === undefined) {
     return {
       ...base,
       status: 'fail',
-      summary: `No DMARC record for ${domain} (tree walk queried ${queried.join(', ')})`,
+      ...say('dmarc.record', 'missing', { domain, queried }),
       evidence: { queried },
-      fix: `Publish a TXT record at _dmarc.${domain} such as "v=DMARC1; p=reject; rua=mailto:dmarc-reports@${domain}".`,
     };
   }
   const { issues } = parseDmarcRecord(discovery.record);
   const inherited = discovery.policyDomain !== domain.toLowerCase();
   const evidence = { record: discovery.record, policyDomain: discovery.policyDomain, inherited, queried, issues };
   const status = worstStatus(issues.map((i) => ISSUE_STATUS[i.severity] ?? 'info'));
-  const where = inherited ? ` (inherited from _dmarc.${discovery.policyDomain})` : '';
+  const inheritedFrom = inherited ? discovery.policyDomain : null;
   if (issues.length === 0) {
     return {
       ...base,
       status: inherited ? 'info' : 'ok',
       evidence,
-      summary: `${domain} has one valid DMARC record${where}`,
+      ...say('dmarc.record', 'valid', { domain, inheritedFrom }),
     };
   }
-  const finding: Finding = {
+  return {
     ...base,
     status,
     evidence,
-    summary: `DMARC record of ${domain}${where}: ${issues.map((i) => i.message).join('; ')}`,
+    ...say('dmarc.record', 'issues', {
+      domain,
+      inheritedFrom,
+      issues: issues.map((i) => i.message),
+      invalid: status === 'fail',
+    }),
   };
-  finding.fix =
-    status === 'fail'
-      ? 'Correct the invalid tags: receivers may ignore the whole record or the broken tag, leaving the domain unprotected.'
-      : 'Remove duplicate, unknown and obsolete tags (pct, rf, ri were dropped by RFC 9989; use t=y for testing instead of pct).';
-  return finding;
 }
 
 /** Which policy tag applies to the domain: p at the policy domain itself, sp (or p) when inherited. */
@@ -86,33 +89,30 @@ export function policyFinding(domain: string, policyDomain: string, record: Dmar
       ...base,
       evidence: { ...evidence, written: `${applied.tag}=${written}` },
       status: 'fail',
-      summary: `DMARC policy for ${domain} is effectively none: ${applied.tag}=${written} is not a policy, so receivers apply none or ignore the record`,
-      fix: `Write ${applied.tag}=quarantine or ${applied.tag}=reject (the only values besides none).`,
+      ...say('dmarc.policy', 'invalid-policy', { domain, tag: applied.tag, written }),
     };
   }
   if (applied.value === 'none') {
     return {
       ...base,
       status: 'fail',
-      summary: `DMARC policy for ${domain} is none (${applied.tag}=none): spoofed mail is delivered as usual`,
-      fix: 'After checking the aggregate reports that all legitimate mail passes SPF or DKIM aligned, move to p=quarantine and then p=reject.',
+      ...say('dmarc.policy', 'policy-none', { domain, tag: applied.tag }),
     };
   }
-  const weakenings: string[] = [];
-  if (record.testing) weakenings.push('t=y (testing mode: receivers apply one step weaker)');
+  const weakenings: Part[] = [];
+  if (record.testing) weakenings.push(sayPart('dmarc.policy', 'weakened-testing', {}));
   if (record.pct !== undefined && record.pct < 100)
-    weakenings.push(`pct=${record.pct} (applied to only part of the mail by older receivers)`);
-  if (applied.tag === 'p' && record.sp === 'none') weakenings.push('sp=none leaves subdomains unprotected');
-  if (record.np === 'none') weakenings.push('np=none leaves non-existent subdomains open to spoofing');
+    weakenings.push(sayPart('dmarc.policy', 'weakened-pct', { pct: record.pct }));
+  if (applied.tag === 'p' && record.sp === 'none') weakenings.push(sayPart('dmarc.policy', 'weakened-sp-none', {}));
+  if (record.np === 'none') weakenings.push(sayPart('dmarc.policy', 'weakened-np-none', {}));
   if (weakenings.length > 0) {
     return {
       ...base,
       status: 'warn',
-      summary: `DMARC policy for ${domain} is ${applied.value}, weakened: ${weakenings.join('; ')}`,
-      fix: 'Remove t=y and pct, and set sp/np to quarantine or reject (or drop them to inherit p).',
+      ...say('dmarc.policy', 'weakened', { domain, policy: applied.value, weakenings }),
     };
   }
-  return { ...base, status: 'ok', summary: `DMARC policy for ${domain} is ${applied.value}` };
+  return { ...base, status: 'ok', ...say('dmarc.policy', 'ok', { domain, policy: applied.value }) };
 }
 
 export function reportingFinding(domain: string, policyDomain: string, destinations: ReportDestination[]): Finding {
@@ -123,21 +123,19 @@ export function reportingFinding(domain: string, policyDomain: string, destinati
     return {
       ...base,
       status: 'fail',
-      summary: `DMARC reports for ${domain} will not arrive: ${problems.join('; ')}`,
-      fix: 'Use a mailto: address at a domain that receives mail; for a report address at another organization, that domain must publish "v=DMARC1" at <your domain>._report._dmarc.<their domain> (a *._report._dmarc wildcard also works).',
+      ...say('dmarc.reporting', 'undeliverable', { domain, problems }),
     };
   }
   if (!destinations.some((d) => d.tag === 'rua')) {
     return {
       ...base,
       status: 'warn',
-      summary: `DMARC record for ${domain} asks for no aggregate reports (no rua=)`,
-      fix: `Add rua=mailto:dmarc-reports@${policyDomain}: the reports show who sends as you and whether SPF/DKIM pass, which you need before p=reject and to notice breakage.`,
+      ...say('dmarc.reporting', 'no-rua', { domain, policyDomain }),
     };
   }
   return {
     ...base,
     status: 'ok',
-    summary: `DMARC reports for ${domain} go to ${destinations.map((d) => d.address).join(', ')}`,
+    ...say('dmarc.reporting', 'ok', { domain, addresses: destinations.map((d) => d.address ?? d.uri) }),
   };
 }

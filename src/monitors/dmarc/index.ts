@@ -1,5 +1,6 @@
 /** The DMARC monitor: dmarc.record, dmarc.policy and dmarc.reporting for one domain. */
 import { isDnsError } from '../../dns/errors.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 import { discoverDmarc } from './discovery.ts';
@@ -12,21 +13,20 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
     const discovery = await discoverDmarc(context.dns, domain);
     const findings = [recordFinding(domain, discovery)];
     if (discovery.record === undefined || discovery.policyDomain === undefined) {
-      const reason = discovery.multiple ? 'several DMARC records' : 'no DMARC record';
+      const why = discovery.multiple ? 'multiple' : 'none';
       findings.push(
         {
           check: 'dmarc.policy',
           subject: domain,
           status: 'fail',
-          summary: `${domain} has no DMARC policy (${reason}): receivers cannot act on spoofed mail`,
+          ...say('dmarc.policy', 'missing', { domain, why }),
           evidence: { policy: null },
-          fix: `Publish one TXT record at _dmarc.${domain}: "v=DMARC1; p=reject; rua=mailto:dmarc-reports@${domain}" (start with p=quarantine if unsure).`,
         },
         {
           check: 'dmarc.reporting',
           subject: domain,
           status: 'info',
-          summary: `DMARC reporting not checked: ${domain} has ${reason}`,
+          ...say('dmarc.reporting', 'not-checked', { domain, why }),
           evidence: {},
         },
       );
@@ -47,7 +47,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       check,
       subject: domain,
       status: 'error',
-      summary: `Could not check DMARC: ${error.message}`,
+      ...say('dmarc', 'dns-error', { error: error.message }),
       evidence: { error: error.message },
     }));
   }

@@ -2,6 +2,7 @@ import { ALGORITHMS, algorithmName, publicKeyBits } from '../../dns/dnssec/algor
 import { parseDnskey } from '../../dns/dnssec/rdata/dnskey.ts';
 import { DIGEST_TYPES } from '../../dns/dnssec/rdata/ds.ts';
 import type { ValidationResult } from '../../dns/dnssec/result.ts';
+import { say, sayPart } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { type ZoneProblem, zoneVerdict } from './zone-verdict.ts';
 
@@ -25,28 +26,31 @@ export function algorithmFinding(zone: string, dnskey: ValidationResult): Findin
     if (status === 'untrusted' || status === undefined) {
       problems.push({
         status: 'fail',
-        text: `key ${key.keyTag} uses ${key.algorithmName}, which validators never trust`,
+        text: sayPart('dnssec.algorithm', 'untrusted-algorithm', { keyTag: key.keyTag, algorithm: key.algorithmName }),
       });
     } else if (status === 'deprecated') {
       problems.push({
         status: 'warn',
-        text: `key ${key.keyTag} uses ${key.algorithmName}, deprecated (SHA-1 signatures; RFC 9905)`,
+        text: sayPart('dnssec.algorithm', 'deprecated-algorithm', { keyTag: key.keyTag, algorithm: key.algorithmName }),
       });
     }
     if ([5, 7, 8, 10].includes(key.algorithm) && key.bits !== undefined && key.bits < 2048) {
-      problems.push({ status: 'warn', text: `RSA key ${key.keyTag} has ${key.bits} bits (under 2048)` });
+      problems.push({
+        status: 'warn',
+        text: sayPart('dnssec.algorithm', 'short-rsa-key', { keyTag: key.keyTag, bits: key.bits }),
+      });
     }
   }
   const digestTypes = link?.digestTypes ?? [];
   if (digestTypes.length > 0 && digestTypes.every((type) => type === 1)) {
-    problems.push({ status: 'warn', text: 'the only DS digest at the parent is SHA-1' });
+    problems.push({ status: 'warn', text: sayPart('dnssec.algorithm', 'sha1-ds-only', {}) });
   }
   const evidence = {
     keys: keyFacts,
     dsDigestTypes: digestTypes.map((type) => DIGEST_TYPES[type]?.name ?? `type ${type}`),
   };
   return zoneVerdict(CHECK, zone, problems, evidence, {
-    okSummary: `${zone} uses ${[...new Set(keyFacts.map((key) => key.algorithmName))].join(', ')}`,
-    fix: 'Roll the zone to ECDSAP256SHA256 (13) or ED25519 (15) with your DNS provider (an algorithm rollover), and publish a SHA-256 (digest type 2) DS at the registrar. Weak or SHA-1 based keys are already refused by some validators, which then treat the zone as unsigned.',
+    ok: say('dnssec.algorithm', 'ok', { zone, algorithms: [...new Set(keyFacts.map((key) => key.algorithmName))] }),
+    problems: (parts) => say('dnssec.algorithm', 'problems', { zone, problems: parts }),
   });
 }

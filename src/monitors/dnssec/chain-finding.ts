@@ -1,6 +1,7 @@
 import type { ValidationResult } from '../../dns/dnssec/result.ts';
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import type { Finding } from '../../model.ts';
-import { BOGUS_FIXES } from './explain.ts';
 
 const CHECK = 'dnssec.chain';
 const ORDER = ['secure', 'insecure', 'indeterminate', 'bogus'] as const;
@@ -34,14 +35,17 @@ function judgesTheChain(result: ValidationResult): boolean {
 }
 
 /** Why a name is insecure, in words: the delegation without DS is the usual answer (the proof stays in evidence). */
-function insecureReason(result: ValidationResult): string {
+function insecureReason(result: ValidationResult): Part {
   if (result.insecureAt && result.denial?.proves === 'no-ds') {
     const name = result.name.replace(/\.$/, '');
     const inside = name === result.insecureAt || name.endsWith(`.${result.insecureAt}`);
-    const via = inside ? '' : ` (${name} is an alias into that zone)`;
-    return `${result.insecureAt} has no DS record at its parent (proven by ${result.denial.kind.toUpperCase()}), so validators treat it as unsigned${via}`;
+    return sayPart('dnssec.chain', 'no-ds', {
+      zone: result.insecureAt,
+      proof: result.denial.kind.toUpperCase(),
+      alias: inside ? null : name,
+    });
   }
-  return result.detail.replace(/^insecure: /, '');
+  return sayPart('dnssec.chain', 'insecure-detail', { detail: result.detail.replace(/^insecure: /, '') });
 }
 
 /** dnssec.chain for one subject from the validations of the RRsets it depends on (the worst one decides). */
@@ -50,14 +54,14 @@ export function chainFinding(subject: string, results: readonly ValidationResult
   const worst = [...judged].sort((a, b) => ORDER.indexOf(b.verdict) - ORDER.indexOf(a.verdict))[0];
   const evidence = evidenceOf(results);
   if (!worst)
-    return { check: CHECK, subject, status: 'error', summary: `No DNS data to validate for ${subject}`, evidence };
+    return { check: CHECK, subject, status: 'error', ...say('dnssec.chain', 'no-data', { subject }), evidence };
   switch (worst.verdict) {
     case 'secure':
       return {
         check: CHECK,
         subject,
         status: 'ok',
-        summary: `${subject} is DNSSEC-signed and validates (${zonePath(worst)})`,
+        ...say('dnssec.chain', 'secure', { subject, path: zonePath(worst) }),
         evidence,
       };
     case 'insecure':
@@ -65,25 +69,28 @@ export function chainFinding(subject: string, results: readonly ValidationResult
         check: CHECK,
         subject,
         status: 'fail',
-        summary: `${subject} is not protected by DNSSEC: ${insecureReason(worst)}`,
+        ...say('dnssec.chain', 'insecure', { subject, why: insecureReason(worst) }),
         evidence: { ...evidence, insecureAt: worst.insecureAt },
-        fix: 'Enable DNSSEC signing for the zone at its DNS provider and publish the DS record at the registrar. Validating senders cannot trust unsigned MX, address or TLSA records (no DANE without DNSSEC).',
       };
     case 'bogus':
       return {
         check: CHECK,
         subject,
         status: 'fail',
-        summary: `DNSSEC validation fails for ${worst.name} ${worst.type} (${worst.reason}): ${worst.detail}`,
+        ...say('dnssec.chain', 'bogus', {
+          name: worst.name,
+          type: worst.type,
+          failure: String(worst.reason),
+          detail: worst.detail,
+        }),
         evidence,
-        fix: `${BOGUS_FIXES[worst.reason ?? 'bad-signature']} Until then validating resolvers answer SERVFAIL: mail to this domain is delayed or bounced by every validating sender.`,
       };
     default:
       return {
         check: CHECK,
         subject,
         status: 'error',
-        summary: `Could not validate ${worst.name} ${worst.type}: ${worst.detail}`,
+        ...say('dnssec.chain', 'undetermined', { name: worst.name, type: worst.type, detail: worst.detail }),
         evidence,
       };
   }

@@ -2,6 +2,7 @@ import { parseRrsig } from '../../dns/dnssec/rdata/rrsig.ts';
 import { serialToEpochSeconds } from '../../dns/dnssec/serial-time.ts';
 import { isDnsError } from '../../dns/errors.ts';
 import type { DnsAnswer } from '../../dns/types.ts';
+import { say, sayPart } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import type { MonitorContext } from '../types.ts';
 import type { DnssecSettings } from './settings.ts';
@@ -21,14 +22,6 @@ interface ServerView {
   /** The DnsError kind (timeout, refused, …): the summary's short form of `error`. */
   errorKind?: string;
   skipped?: string;
-}
-
-/** `2026-11-23 07:43 UTC`: an expiry time as a reader scans it. */
-const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-
-function span(ms: number): string {
-  const hours = ms / 3_600_000;
-  return hours < 48 ? `${hours.toFixed(0)} h` : `${(hours / 24).toFixed(0)} days`;
 }
 
 function earliestExpiration(answers: DnsAnswer[], nowSeconds: number): number | undefined {
@@ -106,19 +99,29 @@ export async function consistencyFinding(
   const answering = views.filter((view) => view.error === undefined && view.skipped === undefined);
   for (const view of views.filter((candidate) => candidate.error !== undefined)) {
     const why = view.errorKind ?? view.error;
-    problems.push({ status: 'warn', text: `${view.nameserver} (${view.address}) does not answer (${why})` });
+    problems.push({
+      status: 'warn',
+      text: sayPart('dnssec.consistency', 'not-answering', {
+        nameserver: view.nameserver,
+        address: view.address,
+        why: String(why),
+      }),
+    });
   }
   const serials = [...new Set(answering.map((view) => view.serial))];
   if (serials.length > 1) {
     const highest = Math.max(...answering.map((view) => view.serial ?? 0));
     const behind = answering
       .filter((view) => view.serial !== highest)
-      .map((view) => `${view.nameserver} (${view.address}) serves ${view.serial}`);
-    problems.push({ status: 'warn', text: `SOA serials differ: ${behind.join(', ')}, the others ${highest}` });
+      .map((view) => ({ nameserver: view.nameserver, address: view.address, serial: view.serial ?? null }));
+    problems.push({ status: 'warn', text: sayPart('dnssec.consistency', 'serials-differ', { behind, highest }) });
   }
   if (signed) {
     for (const view of answering.filter((candidate) => (candidate.dnskeys ?? 0) === 0)) {
-      problems.push({ status: 'fail', text: `${view.nameserver} (${view.address}) serves no DNSKEY set` });
+      problems.push({
+        status: 'fail',
+        text: sayPart('dnssec.consistency', 'no-dnskey', { nameserver: view.nameserver, address: view.address }),
+      });
     }
     const expirations = answering
       .filter((view) => view.earliestExpiration)
@@ -130,7 +133,12 @@ export async function consistencyFinding(
       const remaining = (at - context.now().getTime()) / 1000;
       problems.push({
         status: remaining < settings.expiryFailSeconds ? 'fail' : 'warn',
-        text: `${view.nameserver} (${view.address}) serves signatures expiring ${shortTime(view.earliestExpiration!)}, ${span(best - at)} before the others: a stale copy`,
+        text: sayPart('dnssec.consistency', 'stale-copy', {
+          nameserver: view.nameserver,
+          address: view.address,
+          expires: view.earliestExpiration!,
+          aheadSeconds: (best - at) / 1000,
+        }),
       });
     }
   }
@@ -141,7 +149,7 @@ export async function consistencyFinding(
       check: CHECK,
       subject: zone,
       status: 'info',
-      summary: `Not checked: ${views[0]!.skipped}`,
+      ...say('dnssec.consistency', 'skipped', { detail: String(views[0]!.skipped) }),
       evidence,
     };
   }
@@ -150,15 +158,17 @@ export async function consistencyFinding(
       check: CHECK,
       subject: zone,
       status: 'error',
-      summary: `No authoritative server of ${zone} could be asked`,
+      ...say('dnssec.consistency', 'no-server', { zone }),
       evidence,
     };
   }
   return zoneVerdict(CHECK, zone, problems, evidence, {
-    okSummary:
-      answering.length === 1
-        ? `The one authoritative server address of ${zone} answers for the ${signed ? 'signed ' : ''}zone (serial ${answering[0]!.serial})`
-        : `All ${answering.length} authoritative server addresses of ${zone} serve the same ${signed ? 'signed ' : ''}zone (serial ${answering[0]!.serial})`,
-    fix: 'Check the zone transfers (NOTIFY/IXFR/AXFR, TSIG keys, ACLs) from the primary to every secondary and that each listed name server answers for the zone; a secondary that stops transferring serves old signatures until they expire, and then the domain fails for every resolver that asks it.',
+    ok: say('dnssec.consistency', 'ok', {
+      zone,
+      servers: answering.length,
+      signed,
+      serial: answering[0]!.serial ?? null,
+    }),
+    problems: (parts) => say('dnssec.consistency', 'problems', { zone, problems: parts }),
   });
 }

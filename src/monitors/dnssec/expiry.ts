@@ -1,13 +1,10 @@
 import type { SignatureTiming, ValidationResult } from '../../dns/dnssec/result.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import type { DnssecSettings } from './settings.ts';
 
 const CHECK = 'dnssec.expiry';
 const MAIL_TYPES = new Set(['SOA', 'MX', 'DNSKEY', 'TLSA', 'A', 'AAAA', 'CNAME', 'NSEC', 'NSEC3']);
-
-function hours(seconds: number): string {
-  return seconds >= 2 * 86400 ? `${(seconds / 86400).toFixed(1)} days` : `${(seconds / 3600).toFixed(1)} hours`;
-}
 
 /**
  * dnssec.expiry: the earliest expiration among the RRSIGs the domain's mail depends on, in the zones of the domain
@@ -37,9 +34,8 @@ export function expiryFinding(
       check: CHECK,
       subject: domain,
       status: 'fail',
-      summary: `DNSSEC signatures have already expired: ${expired.detail}`,
+      ...say('dnssec.expiry', 'expired', { detail: expired.detail }),
       evidence: { name: expired.name, type: expired.type, detail: expired.detail },
-      fix: 'Re-sign the zone now and find out why the signer stopped (signer process, key access, zone transfer).',
     };
   }
   const timings = [...latestPerRrset.values()].sort((a, b) => a.expiration.localeCompare(b.expiration));
@@ -58,17 +54,20 @@ export function expiryFinding(
     },
     signatures: timings.slice(0, 10),
   };
-  const what = `the RRSIG over ${earliest.owner || '.'} ${earliest.type} (key ${earliest.keyTag}) expires ${earliest.expiration}`;
-  const fix =
-    'Check that the signer is running and re-signing on schedule (most sign days before expiry), and that every name server has transferred the fresh signatures. If nothing changes, validating resolvers will answer SERVFAIL for the domain once the signature expires.';
+  const expiring = say('dnssec.expiry', 'expires-soon', {
+    seconds: remaining,
+    owner: earliest.owner,
+    type: earliest.type,
+    keyTag: earliest.keyTag,
+    expiration: earliest.expiration,
+  });
   if (remaining < settings.expiryFailSeconds) {
     return {
       check: CHECK,
       subject: domain,
       status: 'fail',
-      summary: `DNSSEC signatures expire in ${hours(remaining)}: ${what}`,
+      ...expiring,
       evidence,
-      fix,
       expiresAt: earliest.expiration,
     };
   }
@@ -77,9 +76,8 @@ export function expiryFinding(
       check: CHECK,
       subject: domain,
       status: 'warn',
-      summary: `DNSSEC signatures expire in ${hours(remaining)}: ${what}`,
+      ...expiring,
       evidence,
-      fix,
       expiresAt: earliest.expiration,
     };
   }
@@ -87,7 +85,7 @@ export function expiryFinding(
     check: CHECK,
     subject: domain,
     status: 'ok',
-    summary: `Earliest DNSSEC signature expiry in ${hours(remaining)} (${earliest.owner || '.'} ${earliest.type})`,
+    ...say('dnssec.expiry', 'ok', { seconds: remaining, owner: earliest.owner, type: earliest.type }),
     evidence,
     expiresAt: earliest.expiration,
   };

@@ -1,6 +1,7 @@
 import { loadTrustAnchorFile, type TrustAnchor } from '../../dns/dnssec/trust-anchors.ts';
 import { DnssecValidator } from '../../dns/dnssec/validator.ts';
 import { isDnsError } from '../../dns/errors.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 import { algorithmFinding } from './algorithm.ts';
@@ -22,7 +23,7 @@ function errorFinding(check: string, subject: string, error: unknown): Finding {
     check,
     subject,
     status: 'error',
-    summary: `Could not check ${check} for ${subject}: ${message}`,
+    ...say('dnssec', 'check-failed', { check, subject, error: message }),
     evidence: { error: message },
   };
 }

@@ -1,5 +1,6 @@
 import { parseNsec3Param } from '../../dns/dnssec/rdata/nsec3.ts';
 import type { DnsClient } from '../../dns/types.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import type { DnssecSettings } from './settings.ts';
 
@@ -17,23 +18,24 @@ export async function nsec3Finding(dns: DnsClient, zone: string, settings: Dnsse
       check: CHECK,
       subject: zone,
       status: 'ok',
-      summary: `${zone} uses NSEC (no NSEC3 parameters)`,
+      ...say('dnssec.nsec3', 'nsec', { zone }),
       evidence: { nsec3param: [] },
     };
   const salt = Buffer.from(first.salt).toString('hex');
   const evidence = {
     nsec3param: params.map((param) => ({ ...param, salt: Buffer.from(param.salt).toString('hex') || '-' })),
   };
-  const fix =
-    'Set NSEC3 iterations to 0 and the salt to empty (RFC 9276), e.g. `nsec3param 1 0 0 -` with your signer; extra iterations only cost validators CPU and add no protection.';
   if (first.iterations > settings.maxNsec3Iterations) {
     return {
       check: CHECK,
       subject: zone,
       status: 'fail',
-      summary: `${zone} uses ${first.iterations} NSEC3 iterations: validators such as Unbound treat its denials as insecure (above ${settings.maxNsec3Iterations})`,
+      ...say('dnssec.nsec3', 'too-many-iterations', {
+        zone,
+        iterations: first.iterations,
+        max: settings.maxNsec3Iterations,
+      }),
       evidence,
-      fix,
     };
   }
   if (first.iterations > 0 || first.salt.length > 0) {
@@ -41,16 +43,15 @@ export async function nsec3Finding(dns: DnsClient, zone: string, settings: Dnsse
       check: CHECK,
       subject: zone,
       status: 'warn',
-      summary: `${zone} uses NSEC3 with ${first.iterations} extra iterations${salt ? ` and salt ${salt}` : ''} (RFC 9276 asks for 0 and no salt)`,
+      ...say('dnssec.nsec3', 'extra-iterations', { zone, iterations: first.iterations, salt }),
       evidence,
-      fix,
     };
   }
   return {
     check: CHECK,
     subject: zone,
     status: 'ok',
-    summary: `${zone} uses NSEC3 with 0 iterations and no salt`,
+    ...say('dnssec.nsec3', 'ok', { zone }),
     evidence,
   };
 }

@@ -1,3 +1,5 @@
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import { type Finding, type Status, worstStatus } from '../../model.ts';
 import { transportOptions } from '../../smtp/settings.ts';
 import { analyseChain } from '../../tls/presented-chain.ts';
@@ -48,11 +50,10 @@ async function mxTlsProblems(
 function policyFinding(
   domain: string,
   status: Status,
-  summary: string,
+  texts: ReturnType<typeof say>,
   evidence: Finding['evidence'],
-  fix?: string,
 ): Finding {
-  return { check: 'mtasts.policy', subject: domain, status, summary, evidence, ...(fix ? { fix } : {}) };
+  return { check: 'mtasts.policy', subject: domain, status, ...texts, evidence };
 }
 
 async function judgePolicy(
@@ -64,59 +65,46 @@ async function judgePolicy(
   const targets = await mxTargets(context, domain);
   const mxHosts = targets.kind === 'hosts' && !targets.implicit ? targets.hosts.map((h) => h.host) : [];
   const uncovered = mxHosts.filter((mx) => !policy.mx.some((pattern) => mxPatternMatches(pattern, mx)));
-  const notes: string[] = [];
-  const fixes: string[] = [];
+  const notes: Part[] = [];
+  const fixes: Part[] = [];
   const statuses: Status[] = [policy.mode === 'enforce' ? 'ok' : 'info'];
   const raise = (to: Status) => statuses.push(to);
   const full = { ...evidence, policy, mxHosts, uncovered };
   if (policy.mode === 'none') {
-    return policyFinding(domain, 'info', 'MTA-STS policy in mode none: senders drop the policy', full);
+    return policyFinding(domain, 'info', say('mtasts.policy', 'mode-none', {}), full);
   }
   if (uncovered.length > 0) {
     raise(policy.mode === 'enforce' ? 'fail' : 'warn');
-    notes.push(
-      `MX not covered by the policy: ${uncovered.join(', ')}${policy.mode === 'enforce' ? ' (senders refuse to deliver there)' : ''}`,
-    );
-    fixes.push(
-      `Add ${uncovered.map((mx) => `"mx: ${mx}"`).join(', ')} to the policy ("*.example.com" covers one label) and change the TXT id.`,
-    );
+    notes.push(sayPart('mtasts.policy', 'uncovered-mx', { uncovered, enforce: policy.mode === 'enforce' }));
+    fixes.push(sayPart('mtasts.policy', 'fix-uncovered-mx', { uncovered }));
   }
   if (policy.maxAge < ONE_DAY) {
     raise('warn');
-    notes.push(`max_age ${policy.maxAge} s is shorter than a day: the policy hardly protects between fetches`);
-    fixes.push('Use max_age ≥ 604800 (a week; RFC 8461 suggests weeks) once the policy works.');
+    notes.push(sayPart('mtasts.policy', 'short-max-age', { maxAge: policy.maxAge }));
+    fixes.push(sayPart('mtasts.policy', 'fix-short-max-age', {}));
   }
   let tls: { problems: string[]; unknown: string[] } = { problems: [], unknown: [] };
   if (policy.mode === 'enforce') {
     tls = await mxTlsProblems(context, targets);
     if (tls.problems.length > 0) {
       raise('fail');
-      notes.push(
-        `senders will not deliver to MX addresses that fail STARTTLS or certificate checks: ${tls.problems.join('; ')}`,
-      );
-      fixes.push(
-        'Give every MX working STARTTLS and a certificate from a public CA valid for its own MX name, or set the policy to mode testing (and change the TXT id) until they have.',
-      );
+      notes.push(sayPart('mtasts.policy', 'mx-tls-problems', { problems: tls.problems }));
+      fixes.push(sayPart('mtasts.policy', 'fix-mx-tls', {}));
     }
   } else if (policy.mode === 'testing') {
-    notes.push('mode testing: failures are only reported (TLS-RPT), not enforced');
+    notes.push(sayPart('mtasts.policy', 'testing-mode', {}));
   }
   const status = worstStatus(statuses);
-  const head = `MTA-STS policy mode ${policy.mode}, max_age ${policy.maxAge}, mx ${policy.mx.join(', ')}`;
   // a problem is the line's subject; the policy itself is in the evidence
-  const summary =
-    status === 'fail' || status === 'warn'
-      ? `MTA-STS policy (mode ${policy.mode}): ${notes.join('; ')}`
-      : notes.length > 0
-        ? `${head}: ${notes.join('; ')}`
-        : head;
-  return policyFinding(
-    domain,
-    status,
-    summary,
-    { ...full, mxTls: tls },
-    fixes.length > 0 ? fixes.join(' ') : undefined,
-  );
+  const texts = say('mtasts.policy', 'judged', {
+    mode: policy.mode,
+    maxAge: policy.maxAge,
+    mx: policy.mx,
+    problem: status === 'fail' || status === 'warn',
+    notes,
+    fixes,
+  });
+  return policyFinding(domain, status, texts, { ...full, mxTls: tls });
 }
 
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -124,7 +112,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (!record.present && record.finding.status === 'info' && (await mxTargets(context, domain)).kind === 'null-mx') {
     // a domain that accepts no mail needs no policy about how to deliver it
     const { fix: _advice, ...finding } = record.finding;
-    return [{ ...finding, summary: `No MTA-STS record, and none needed: ${domain} accepts no mail (null MX)` }];
+    return [{ ...finding, ...say('mtasts.record', 'not-needed', { domain }) }];
   }
   if (!record.present || record.finding.status === 'error') return [record.finding];
   const transport = transportOptions(context.options);
@@ -138,7 +126,12 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (fetched.kind === 'unreachable') {
     return [
       record.finding,
-      policyFinding(domain, fetched.transient ? 'error' : 'info', `Could not fetch ${url}: ${fetched.reason}`, { url }),
+      policyFinding(
+        domain,
+        fetched.transient ? 'error' : 'info',
+        say('mtasts.policy', 'unreachable', { url, error: fetched.reason }),
+        { url },
+      ),
     ];
   }
   if (fetched.kind === 'bad') {
@@ -147,9 +140,8 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       policyFinding(
         domain,
         'fail',
-        `MTA-STS policy not usable: ${shown(fetched.reason, 300)}`,
+        say('mtasts.policy', 'unusable', { url, domain, detail: shown(fetched.reason, 300) }),
         { url, ...fetched },
-        `Serve the policy with HTTP 200 at ${url}, directly (no redirect), with a certificate valid for mta-sts.${domain} from a public CA.`,
       ),
     ];
   }
@@ -158,13 +150,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (!parsed.ok) {
     return [
       record.finding,
-      policyFinding(
-        domain,
-        'fail',
-        `MTA-STS policy does not parse: ${parsed.reason}`,
-        evidence,
-        'Write "version: STSv1", "mode: …", one "mx: …" line per MX pattern and "max_age: …", one per line.',
-      ),
+      policyFinding(domain, 'fail', say('mtasts.policy', 'unparsable', { detail: parsed.reason }), evidence),
     ];
   }
   return [record.finding, await judgePolicy(context, domain, parsed.policy, evidence)];

@@ -1,3 +1,4 @@
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { parseTagList, shown, type TxtLookup } from './txt.ts';
 
@@ -13,7 +14,7 @@ export function judgeStsRecord(domain: string, lookup: TxtLookup): StsRecordVerd
       finding: {
         ...base,
         status: 'error',
-        summary: `Could not look up ${owner}: ${lookup.error.kind}`,
+        ...say('mtasts.record', 'lookup-failed', { owner, error: lookup.error.kind }),
         evidence: { owner, error: lookup.error.kind },
       },
     };
@@ -26,9 +27,8 @@ export function judgeStsRecord(domain: string, lookup: TxtLookup): StsRecordVerd
       finding: {
         ...base,
         status: 'info',
-        summary: `No MTA-STS record at ${owner}: senders without DANE cannot insist on TLS to ${domain}`,
+        ...say('mtasts.record', 'missing', { owner, domain }),
         evidence,
-        fix: `Publish a policy at https://mta-sts.${domain}/.well-known/mta-sts.txt and "${owner}. TXT \\"v=STSv1; id=<yyyymmddnn>\\""; start in mode testing.`,
       },
     };
   }
@@ -38,9 +38,8 @@ export function judgeStsRecord(domain: string, lookup: TxtLookup): StsRecordVerd
       finding: {
         ...base,
         status: 'fail',
-        summary: `${sts.length} MTA-STS records at ${owner}: senders treat that as no policy (RFC 8461 §3.1)`,
+        ...say('mtasts.record', 'multiple', { owner, records: sts.length }),
         evidence,
-        fix: 'Keep exactly one "v=STSv1; id=…" record.',
       },
     };
   }
@@ -51,15 +50,14 @@ export function judgeStsRecord(domain: string, lookup: TxtLookup): StsRecordVerd
       finding: {
         ...base,
         status: 'fail',
-        summary: `MTA-STS record without a valid id (1–32 letters and digits): ${shown(sts[0]!)}`,
+        ...say('mtasts.record', 'bad-id', { record: shown(sts[0]!) }),
         evidence,
-        fix: 'Use "v=STSv1; id=20250101T00"-style ids of letters and digits only, and change the id whenever the policy changes.',
       },
     };
   }
   return {
     present: true,
     id,
-    finding: { ...base, status: 'ok', summary: `MTA-STS record present (id ${id})`, evidence: { ...evidence, id } },
+    finding: { ...base, status: 'ok', ...say('mtasts.record', 'ok', { id }), evidence: { ...evidence, id } },
   };
 }

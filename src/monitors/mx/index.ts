@@ -1,5 +1,6 @@
 import { DnsError } from '../../dns/errors.ts';
 import type { DnsAnswer, DnsRecord } from '../../dns/types.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { worstStatus } from '../../model.ts';
 import { notAHostName } from '../mail-hosts/target-kind.ts';
@@ -29,12 +30,12 @@ function toMxEntry(record: DnsRecord): MxEntry {
   return { preference: data.preference ?? 0, exchange: (data.exchange ?? '').replace(/\.$/, '').toLowerCase() };
 }
 
-function errorFinding(subject: string, what: string, error: DnsError): Finding {
+function errorFinding(subject: string, texts: ReturnType<typeof say>, error: DnsError): Finding {
   return {
     check: CHECK,
     subject,
     status: 'error',
-    summary: `Could not look up ${what}: ${error.message}`,
+    ...texts,
     evidence: { error: error.kind, server: error.server, ede: error.ede },
   };
 }
@@ -51,9 +52,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: `MX target ${host} is an IP address literal, not a host name`,
+        ...say('mx.records', 'target-ip-literal', { host, domain }),
         evidence,
-        fix: `Point the MX record at a host name (e.g. mail.${domain}) that has A/AAAA records; RFC 5321 §5.1 does not allow an address as MX target.`,
       },
     };
   }
@@ -63,9 +63,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: `MX target ${host} is localhost: senders would deliver to themselves`,
+        ...say('mx.records', 'target-localhost', { host }),
         evidence,
-        fix: 'Replace the MX record by the name of the real mail server, or publish a null MX (MX 0 .) if the domain receives no mail.',
       },
     };
   }
@@ -76,7 +75,14 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
   for (const [index, result] of lookups.entries()) {
     if (result.status === 'rejected') {
       if (result.reason instanceof DnsError)
-        return { addresses: [], finding: errorFinding(host, `the address of ${host}`, result.reason) };
+        return {
+          addresses: [],
+          finding: errorFinding(
+            host,
+            say('mx.records', 'target-lookup-failed', { host, error: result.reason.message }),
+            result.reason,
+          ),
+        };
       throw result.reason;
     }
     const answer = result.value;
@@ -92,9 +98,8 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: `MX target ${host} is a CNAME (to ${cname}); MX must name a host with its own A/AAAA records`,
+        ...say('mx.records', 'target-cname', { host, cname }),
         evidence: { ...evidence, cname, addresses },
-        fix: `Change the MX record to point at ${cname} directly (RFC 2181 §10.3, RFC 5321 §5.1); some senders refuse CNAME targets.`,
       },
     };
   }
@@ -104,11 +109,10 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       finding: {
         ...base,
         status: 'fail',
-        summary: nxdomain
-          ? `MX target ${host} does not exist (NXDOMAIN): mail to ${domain} cannot be delivered there`
-          : `MX target ${host} has no A or AAAA record: mail to ${domain} cannot be delivered there`,
+        ...(nxdomain
+          ? say('mx.records', 'target-nxdomain', { host, domain })
+          : say('mx.records', 'target-no-address', { host, domain })),
         evidence: { ...evidence, nxdomain },
-        fix: `Publish A/AAAA records for ${host}, or remove it from the MX set of ${domain}.`,
       },
     };
   }
@@ -117,7 +121,7 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
     finding: {
       ...base,
       status: 'ok',
-      summary: `MX target ${host} resolves to ${addresses.join(', ')}`,
+      ...say('mx.records', 'target-ok', { host, addresses }),
       evidence: { ...evidence, addresses },
     },
   };
@@ -126,11 +130,10 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
 function domainFinding(
   domain: string,
   status: Finding['status'],
-  summary: string,
+  texts: ReturnType<typeof say>,
   evidence: Finding['evidence'],
-  fix?: string,
 ): Finding {
-  return { check: CHECK, subject: domain, status, summary, evidence, ...(fix ? { fix } : {}) };
+  return { check: CHECK, subject: domain, status, ...texts, evidence };
 }
 
 async function implicitMx(context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -140,24 +143,13 @@ async function implicitMx(context: MonitorContext, domain: string): Promise<Find
   );
   if (addresses.length > 0) {
     return [
-      domainFinding(
-        domain,
-        'info',
-        `No MX record: senders fall back to the domain's own address (${addresses.join(', ')})`,
-        { mx: [], implicitMx: addresses },
-        `Publish an explicit MX record (or a null MX "MX 0 ." if ${domain} receives no mail); the A/AAAA fallback is legacy behaviour.`,
-      ),
+      domainFinding(domain, 'info', say('mx.records', 'implicit-mx', { domain, addresses }), {
+        mx: [],
+        implicitMx: addresses,
+      }),
     ];
   }
-  return [
-    domainFinding(
-      domain,
-      'warn',
-      `No MX record and no address: ${domain} cannot receive mail, and senders only find out after retrying`,
-      { mx: [], implicitMx: [] },
-      `If ${domain} receives no mail, publish a null MX ("${domain}. IN MX 0 .", RFC 7505) so senders fail fast; otherwise publish MX records.`,
-    ),
-  ];
+  return [domainFinding(domain, 'warn', say('mx.records', 'no-mx-no-address', { domain }), { mx: [], implicitMx: [] })];
 }
 
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -165,19 +157,12 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   try {
     answer = await context.dns.query(domain, 'MX');
   } catch (error) {
-    if (error instanceof DnsError) return [errorFinding(domain, `the MX records of ${domain}`, error)];
+    if (error instanceof DnsError)
+      return [errorFinding(domain, say('mx.records', 'mx-lookup-failed', { domain, error: error.message }), error)];
     throw error;
   }
   if (answer.rcode === 'NXDOMAIN') {
-    return [
-      domainFinding(
-        domain,
-        'fail',
-        `${domain} does not exist (NXDOMAIN)`,
-        { rcode: answer.rcode },
-        `Check the spelling, or register/restore the domain's delegation; mail addressed to ${domain} bounces.`,
-      ),
-    ];
+    return [domainFinding(domain, 'fail', say('mx.records', 'domain-nxdomain', { domain }), { rcode: answer.rcode })];
   }
   // A recursive answer holds only the CNAME chain of the question and its final MX RRset.
   const entries = recordsOfType(answer, 'MX')
@@ -187,7 +172,10 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
     try {
       return await implicitMx(context, domain);
     } catch (error) {
-      if (error instanceof DnsError) return [errorFinding(domain, `the addresses of ${domain}`, error)];
+      if (error instanceof DnsError)
+        return [
+          errorFinding(domain, say('mx.records', 'address-lookup-failed', { domain, error: error.message }), error),
+        ];
       throw error;
     }
   }
@@ -196,35 +184,30 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   if (nullMx.length > 0) {
     if (entries.length === 1 && nullMx[0]!.preference === 0) {
       return [
-        domainFinding(domain, 'ok', `Null MX (RFC 7505): ${domain} declares that it accepts no mail`, {
+        domainFinding(domain, 'ok', say('mx.records', 'null-mx', { domain }), {
           mx: mxList,
           nullMx: true,
         }),
       ];
     }
     return [
-      domainFinding(
-        domain,
-        'fail',
-        `Null MX mixed with other MX records (${mxList.join(', ')}): the null MX is invalid and senders may bounce or deliver unpredictably`,
-        { mx: mxList, nullMx: true },
-        entries.length > 1
-          ? `Either remove "MX 0 ." (the domain receives mail) or remove every other MX record (it does not), RFC 7505 §3.`
-          : 'A null MX must have preference 0: publish exactly "MX 0 .".',
-      ),
+      domainFinding(domain, 'fail', say('mx.records', 'null-mx-mixed', { mx: mxList, alone: entries.length === 1 }), {
+        mx: mxList,
+        nullMx: true,
+      }),
     ];
   }
   const hosts = await Promise.all(entries.map((entry) => judgeHost(context, domain, entry)));
   const status = worstStatus(hosts.map((host) => host.finding.status));
   const bad = hosts.filter((host) => host.finding.status !== 'ok').map((host) => host.finding.subject);
-  const summary =
+  const texts =
     bad.length === 0
-      ? `${entries.length} MX record${entries.length === 1 ? '' : 's'}, all resolvable: ${mxList.join(', ')}`
-      : `${bad.length} of ${entries.length} MX targets have a problem: ${bad.join(', ')}`;
+      ? say('mx.records', 'all-resolvable', { mx: mxList })
+      : say('mx.records', 'targets-broken', { bad, total: entries.length });
   const evidence = {
     mx: entries.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),
   };
-  return [domainFinding(domain, status, summary, evidence), ...hosts.map((host) => host.finding)];
+  return [domainFinding(domain, status, texts, evidence), ...hosts.map((host) => host.finding)];
 }
 
 export const mxMonitor: Monitor = { name: 'mx', run };

@@ -1,5 +1,6 @@
 /** spf.authorized: does check_host() pass for each configured sender IP (a hoster's outbound relays)? */
 import type { DnsClient } from '../../dns/types.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { checkHost } from './check-host.ts';
 
@@ -10,20 +11,16 @@ export async function authorizedFindings(dns: DnsClient, domain: string, ips: re
       const base = { check: 'spf.authorized', subject: `${domain}/${ip}` };
       const evidence = { ip, result: outcome.result, reason: outcome.reason, lookups: outcome.lookups };
       if (outcome.result === 'pass') {
-        return { ...base, status: 'ok', summary: `SPF of ${domain} authorizes ${ip}`, evidence };
+        return { ...base, status: 'ok', ...say('spf.authorized', 'pass', { domain, ip }), evidence };
       }
       if (outcome.result === 'temperror') {
-        return { ...base, status: 'error', summary: `SPF check of ${ip} for ${domain} hit a DNS error`, evidence };
+        return { ...base, status: 'error', ...say('spf.authorized', 'temperror', { domain, ip }), evidence };
       }
       return {
         ...base,
         status: 'fail',
-        summary: `SPF of ${domain} gives ${outcome.result} for sender ${ip}: mail it relays may be rejected or junked`,
+        ...say('spf.authorized', 'not-authorized', { domain, ip, result: outcome.result }),
         evidence,
-        fix:
-          outcome.result === 'permerror' || outcome.result === 'none'
-            ? `The SPF of ${domain} cannot authorize anyone until it is fixed (see spf.record and spf.lookups); then make sure it covers ${ip}.`
-            : `Add ${ip} to the SPF record of ${domain} (ip4:/ip6: or the include: of the service that owns it), or stop relaying ${domain}'s mail through it.`,
       };
     }),
   );

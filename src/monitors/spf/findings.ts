@@ -1,8 +1,8 @@
 /** Turns a fetched SPF record and its lookup tree into spf.record, spf.policy and spf.lookups findings. */
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import type { Finding } from '../../model.ts';
 import { costPerTerm, effectiveAll, type SpfFetch, type SpfTree } from './lookup-tree.ts';
-
-const EXAMPLE = 'v=spf1 include:<your mail provider> -all';
 
 export function recordFinding(domain: string, fetched: SpfFetch): Finding {
   const base = { check: 'spf.record', subject: domain };
@@ -11,31 +11,33 @@ export function recordFinding(domain: string, fetched: SpfFetch): Finding {
       return {
         ...base,
         status: 'fail',
-        summary: `${domain} publishes no SPF record${fetched.rcode === 'NXDOMAIN' ? ' (the name does not exist)' : ''}`,
+        ...say('spf.record', 'missing', { domain, nxdomain: fetched.rcode === 'NXDOMAIN' }),
         evidence: { rcode: fetched.rcode },
-        fix: `Publish one TXT record at ${domain} such as "${EXAMPLE}" listing every server that sends for it; a domain that sends no mail publishes "v=spf1 -all". Without SPF, anyone can use ${domain} as envelope sender.`,
       };
     case 'multiple':
       return {
         ...base,
         status: 'fail',
-        summary: `${domain} has ${fetched.records.length} SPF records; receivers treat that as a permanent error (RFC 7208 4.5)`,
+        ...say('spf.record', 'multiple', { domain, records: fetched.records.length }),
         evidence: { records: fetched.records },
-        fix: 'Merge them into one v=spf1 TXT record (combine the mechanisms, keep one all at the end) and delete the others.',
       };
     case 'syntax':
       return {
         ...base,
         status: 'fail',
-        summary: `SPF record of ${domain} has a syntax error at character ${fetched.error.position + 1}: ${fetched.error.message}`,
+        ...say('spf.record', 'syntax', {
+          domain,
+          position: fetched.error.position + 1,
+          message: fetched.error.message,
+          term: fetched.error.term,
+        }),
         evidence: { record: fetched.text, position: fetched.error.position + 1, term: fetched.error.term },
-        fix: `Correct the term near "${fetched.error.term}"; receivers return permerror for the whole record, so SPF does not protect ${domain} until it parses (RFC 7208 section 12 has the grammar).`,
       };
     case 'ok':
       return {
         ...base,
         status: 'ok',
-        summary: `${domain} publishes one valid SPF record`,
+        ...say('spf.record', 'ok', { domain }),
         evidence: { record: fetched.record.text, strings: fetched.strings },
       };
   }
@@ -43,26 +45,21 @@ export function recordFinding(domain: string, fetched: SpfFetch): Finding {
 
 /** spf.policy and spf.lookups when there is no single valid record: nothing to evaluate. */
 export function unusableFindings(domain: string, fetched: SpfFetch): Finding[] {
-  const reason =
-    fetched.status === 'none'
-      ? 'no SPF record'
-      : fetched.status === 'multiple'
-        ? 'several SPF records'
-        : 'a syntax error';
+  const why = fetched.status === 'none' ? 'none' : fetched.status === 'multiple' ? 'multiple' : 'syntax';
+  const reason = { none: 'no SPF record', multiple: 'several SPF records', syntax: 'a syntax error' }[why];
   return [
     {
       check: 'spf.policy',
       subject: domain,
       status: 'fail',
-      summary: `${domain} has no effective SPF policy (${reason}): receivers get none/permerror`,
+      ...say('spf.policy', 'unusable', { domain, why }),
       evidence: { effectiveAll: null, reason },
-      fix: 'Fix spf.record first; then end the record with -all.',
     },
     {
       check: 'spf.lookups',
       subject: domain,
       status: 'info',
-      summary: `DNS lookups not counted: ${domain} has ${reason}`,
+      ...say('spf.lookups', 'not-counted', { domain, why }),
       evidence: { reason },
     },
   ];
@@ -84,23 +81,15 @@ export function policyFinding(domain: string, tree: SpfTree): Finding {
       ...base,
       status: 'fail',
       evidence,
-      summary: `SPF of ${domain} redirects to a record that cannot be used: receivers get permerror`,
-      fix: 'Point redirect= at a domain with exactly one valid SPF record, or replace it with include:... -all.',
+      ...say('spf.policy', 'broken-redirect', { domain }),
     };
   }
   if (qualifier === undefined || qualifier === '+' || qualifier === '?') {
-    const what =
-      qualifier === undefined ? 'ends without an all mechanism (default neutral)' : `ends in ${qualifier}all`;
-    const effect =
-      qualifier === '+'
-        ? 'every host on the Internet passes SPF'
-        : 'unlisted hosts get neutral, which protects nothing';
     return {
       ...base,
       status: 'fail',
       evidence,
-      summary: `SPF of ${domain} ${what}: ${effect}`,
-      fix: `End the record with -all (or ~all while you are still finding your senders), e.g. "${EXAMPLE}".`,
+      ...say('spf.policy', 'weak-all', { domain, qualifier: qualifier ?? null }),
     };
   }
   if (tree.passAllIncludes.length > 0) {
@@ -109,8 +98,12 @@ export function policyFinding(domain: string, tree: SpfTree): Finding {
       ...base,
       status: 'fail',
       evidence,
-      summary: `SPF of ${domain} includes ${first.target}, whose record ends in +all: every host on the Internet passes`,
-      fix: `Remove "${first.term}" (in the record of ${first.domain}) or get its owner to end it with -all.`,
+      ...say('spf.policy', 'pass-all-include', {
+        domain,
+        target: first.target,
+        term: first.term,
+        includer: first.domain,
+      }),
     };
   }
   if (tree.ptrTerms.length > 0) {
@@ -118,8 +111,7 @@ export function policyFinding(domain: string, tree: SpfTree): Finding {
       ...base,
       status: 'warn',
       evidence,
-      summary: `SPF of ${domain} uses the deprecated ptr mechanism (${tree.ptrTerms.map((p) => p.term).join(', ')})`,
-      fix: 'Replace ptr with ip4:/ip6: or a: terms for the sending hosts: ptr is slow, unreliable and RFC 7208 says it should not be published; many receivers ignore it.',
+      ...say('spf.policy', 'ptr', { domain, terms: tree.ptrTerms.map((p) => p.term) }),
     };
   }
   if (qualifier === '~') {
@@ -127,11 +119,10 @@ export function policyFinding(domain: string, tree: SpfTree): Finding {
       ...base,
       status: 'info',
       evidence,
-      summary: `SPF of ${domain} ends in ~all (softfail): acceptable, -all is stronger`,
-      fix: 'When every sender is listed, change ~all to -all: with ~all receivers only mark unlisted senders as suspicious, with -all they may reject them outright (DMARC relies on either).',
+      ...say('spf.policy', 'softfail', { domain }),
     };
   }
-  return { ...base, status: 'ok', evidence, summary: `SPF of ${domain} ends in -all: unlisted hosts fail` };
+  return { ...base, status: 'ok', evidence, ...say('spf.policy', 'ok', { domain }) };
 }
 
 export function lookupsFinding(domain: string, tree: SpfTree): Finding {
@@ -145,40 +136,41 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
     problems: tree.problems,
   };
   const base = { check: 'spf.lookups', subject: domain, evidence };
-  const failures: string[] = [];
-  const fixes: string[] = [];
+  const failures: Part[] = [];
+  const fixes: Part[] = [];
   if (tree.totalLookups > 10) {
     const costly = [...perTerm].sort((a, b) => b.lookups - a.lookups).slice(0, 3);
     failures.push(
-      `${tree.totalLookups} DNS-querying terms (limit 10; costliest: ${costly.map((c) => `${c.term} = ${c.lookups}`).join(', ')})`,
+      sayPart('spf.lookups', 'too-many-lookups', {
+        lookups: tree.totalLookups,
+        costliest: costly.map((c) => `${c.term} = ${c.lookups}`),
+      }),
     );
-    fixes.push(
-      'Cut DNS lookups below 11: drop includes of services you no longer use, replace a/mx with ip4:/ip6:, or move a service to a subdomain with its own SPF.',
-    );
+    fixes.push(sayPart('spf.lookups', 'fix-too-many-lookups', {}));
   }
   if (tree.voidLookups > 2) {
     const voids = tree.problems.filter((p) => p.kind === 'void').map((p) => p.term);
-    failures.push(`${tree.voidLookups} void lookups (limit 2)${voids.length > 0 ? `: ${voids.join(', ')}` : ''}`);
+    failures.push(sayPart('spf.lookups', 'too-many-voids', { voids: tree.voidLookups, terms: voids }));
   }
   const broken = tree.problems.filter((p) => p.kind !== 'macro' && p.kind !== 'void');
-  for (const problem of broken) failures.push(`${problem.term} in ${problem.domain}: ${problem.detail}`);
-  if (tree.voidLookups > 2 || broken.length > 0) {
-    fixes.push(
-      'Remove terms that point at names without records, include loops and includes of domains without exactly one valid SPF record; receivers return permerror for them.',
+  for (const problem of broken)
+    failures.push(
+      sayPart('spf.lookups', 'broken-term', { term: problem.term, domain: problem.domain, detail: problem.detail }),
     );
+  if (tree.voidLookups > 2 || broken.length > 0) {
+    fixes.push(sayPart('spf.lookups', 'fix-broken-terms', {}));
   }
   if (failures.length > 0) {
     return {
       ...base,
       status: 'fail',
-      summary: `SPF of ${domain} gives permerror at receivers: ${failures.join('; ')}`,
-      fix: fixes.join(' '),
+      ...say('spf.lookups', 'permerror', { domain, failures, fixes }),
     };
   }
   const notes = tree.problems.map((p) => `${p.term}: ${p.detail}`);
   return {
     ...base,
     status: 'ok',
-    summary: `SPF of ${domain} needs ${tree.totalLookups} of 10 DNS lookups, ${tree.voidLookups} void${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    ...say('spf.lookups', 'ok', { domain, lookups: tree.totalLookups, voids: tree.voidLookups, notes }),
   };
 }

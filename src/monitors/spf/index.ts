@@ -1,5 +1,6 @@
 /** The SPF monitor: spf.record, spf.policy, spf.lookups and (when sender IPs are configured) spf.authorized. */
 import { isDnsError } from '../../dns/errors.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 import { authorizedFindings } from './authorized.ts';
@@ -40,7 +41,13 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
 }
 
 function dnsErrorFinding(check: string, subject: string, message: string): Finding {
-  return { check, subject, status: 'error', summary: `Could not check SPF: ${message}`, evidence: { error: message } };
+  return {
+    check,
+    subject,
+    status: 'error',
+    ...say('spf', 'dns-error', { error: message }),
+    evidence: { error: message },
+  };
 }
 
 export const spfMonitor: Monitor = { name: 'spf', run };

@@ -1,3 +1,5 @@
+import { render } from '../../i18n/render.ts';
+import { sayPart } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 
 /**
@@ -15,7 +17,11 @@ export function noteAgreement(findings: Finding[], host: string, addressCount: n
     if (group.length !== addressCount) continue;
     const first = group[0]!;
     if (group.every((f) => f.status === first.status && f.summary === first.summary)) {
-      for (const f of group) f.summary = `${f.summary} (same on all ${addressCount} addresses of ${host})`;
+      const agreement = sayPart('*', 'same-on-all-addresses', { count: addressCount, host });
+      for (const f of group) {
+        f.params = { ...f.params, agreement };
+        f.summary = render(f, 'en').summary;
+      }
     }
   }
 }

@@ -1,3 +1,5 @@
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import type { Finding, Status } from '../../model.ts';
 import type { TransportOptions } from '../../smtp/settings.ts';
 import type { SmtpProbeResult } from '../../smtp/types.ts';
@@ -31,11 +33,11 @@ function finding(
   check: string,
   ctx: AddressContext,
   status: Status,
-  summary: string,
+  texts: ReturnType<typeof say>,
   evidence: Finding['evidence'],
   extra: Partial<Finding> = {},
 ): Finding {
-  return { check, subject: `${ctx.host}/${ctx.address}`, status, summary, evidence, ...extra };
+  return { check, subject: `${ctx.host}/${ctx.address}`, status, ...texts, evidence, ...extra };
 }
 
 function probeEvidence(result: SmtpProbeResult): Finding['evidence'] {
@@ -54,54 +56,49 @@ function probeEvidence(result: SmtpProbeResult): Finding['evidence'] {
 /** `starttls.offered`: could we get TLS at all. */
 export function offeredFinding(ctx: AddressContext, probe: AddressProbe): Finding {
   if (probe.kind === 'not-probed') {
-    return finding(
-      'starttls.offered',
-      ctx,
-      'info',
-      `Not probed: ${probe.reason}`,
-      { guard: { reason: probe.reason, category: probe.category } },
-      {
-        fix: 'An MX address on the public Internet must be publicly routable; pass --allow-private-targets to probe internal hosts on purpose.',
-      },
-    );
+    return finding('starttls.offered', ctx, 'info', say('starttls', 'not-probed', { detail: probe.reason }), {
+      guard: { reason: probe.reason, category: probe.category },
+    });
   }
   const result = probe.result;
   const evidence = probeEvidence(result);
   switch (result.outcome) {
     case 'ok':
-      return finding('starttls.offered', ctx, 'ok', `STARTTLS offered and working (${result.tls?.version})`, evidence);
+      return finding(
+        'starttls.offered',
+        ctx,
+        'ok',
+        say('starttls.offered', 'ok', { version: String(result.tls?.version) }),
+        evidence,
+      );
     case 'no-starttls':
+      return finding('starttls.offered', ctx, 'fail', say('starttls.offered', 'not-offered', {}), evidence);
+    case 'starttls-rejected':
       return finding(
         'starttls.offered',
         ctx,
         'fail',
-        'STARTTLS is not offered: mail to this server travels unencrypted',
+        say('starttls.offered', 'refused', { detail: String(result.detail) }),
         evidence,
-        {
-          fix: 'Enable STARTTLS with a certificate (Postfix: smtpd_tls_security_level = may, smtpd_tls_chain_files = …).',
-        },
       );
-    case 'starttls-rejected':
-      return finding('starttls.offered', ctx, 'fail', `STARTTLS is offered but refused: ${result.detail}`, evidence, {
-        fix: 'The server advertises STARTTLS but cannot start it: check its certificate and key configuration and its TLS log.',
-      });
     case 'tls-failed':
       return finding(
         'starttls.offered',
         ctx,
         'fail',
-        `STARTTLS is offered but the TLS handshake fails: ${result.detail}`,
+        say('starttls.offered', 'handshake-failed', { detail: String(result.detail) }),
         evidence,
-        {
-          fix: 'Senders fall back to plain text or defer mail: check the server certificate, key and protocol/cipher settings.',
-        },
       );
     default:
       return finding(
         'starttls.offered',
         ctx,
         'error',
-        `Could not probe (${result.outcome}, ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}): ${result.detail ?? ''}`,
+        say('starttls', 'probe-failed', {
+          outcome: result.outcome,
+          attempts: result.attempts,
+          detail: result.detail ?? '',
+        }),
         evidence,
       );
   }
@@ -116,30 +113,23 @@ export function protocolFinding(ctx: AddressContext, result: SmtpProbeResult): F
   const legacyTier: Tier = legacy?.result === 'accepted' ? 'phase-out' : 'good';
   const tier = worstTier(versionTier, legacyTier);
   const onlyLegacy = versionTier === 'phase-out' || versionTier === 'insufficient';
-  const parts = [
+  const parts: Part[] = [
     onlyLegacy
-      ? `offers at most ${tls.version} (NCSC: ${versionTier}): no TLS 1.2 or 1.3`
-      : `negotiated ${tls.version} (NCSC: ${versionTier})`,
+      ? sayPart('starttls.protocol', 'only-legacy', { version: tls.version, tier: versionTier })
+      : sayPart('starttls.protocol', 'negotiated', { version: tls.version, tier: versionTier }),
   ];
   if (onlyLegacy) {
     // the best version is legacy already: the legacy handshake can add nothing
-  } else if (legacy?.result === 'accepted') parts.push(`still accepts ${legacy.version} (NCSC: phase-out)`);
-  else if (legacy?.result === 'refused') parts.push('refuses TLS 1.0/1.1');
-  else if (legacy) parts.push(`TLS 1.0/1.1 could not be tested (${legacy.result})`);
-  return finding(
-    'starttls.protocol',
-    ctx,
-    TIER_STATUS[tier],
-    parts.join('; '),
-    { version: tls.version, tier, legacy },
-    tier === 'good' || tier === 'sufficient'
-      ? {}
-      : {
-          fix: onlyLegacy
-            ? 'Enable TLS 1.2 and 1.3 (a current OpenSSL and MTA support both), then disable TLS 1.0 and 1.1 (Postfix: smtpd_tls_protocols = >=TLSv1.2).'
-            : 'Disable TLS 1.0 and 1.1 (Postfix: smtpd_tls_protocols = >=TLSv1.2, smtpd_tls_mandatory_protocols = >=TLSv1.2); prefer TLS 1.3.',
-        },
-  );
+  } else if (legacy?.result === 'accepted')
+    parts.push(sayPart('starttls.protocol', 'legacy-accepted', { version: String(legacy.version) }));
+  else if (legacy?.result === 'refused') parts.push(sayPart('starttls.protocol', 'legacy-refused', {}));
+  else if (legacy) parts.push(sayPart('starttls.protocol', 'legacy-untested', { result: legacy.result }));
+  const fix = tier === 'good' || tier === 'sufficient' ? null : onlyLegacy ? 'legacy-only' : 'legacy-accepted';
+  return finding('starttls.protocol', ctx, TIER_STATUS[tier], say('starttls.protocol', 'protocol', { parts, fix }), {
+    version: tls.version,
+    tier,
+    legacy,
+  });
 }
 
 /** `starttls.cipher`: the negotiated suite and key-exchange group against the NCSC tiers. */
@@ -149,12 +139,17 @@ export function cipherFinding(ctx: AddressContext, result: SmtpProbeResult): Fin
   const suiteTier = cipherTier(tls.cipherStandardName);
   const groupTier = tls.keyExchange ? keyExchangeGroupTier(tls.keyExchange) : 'good';
   const tier = worstTier(suiteTier, groupTier);
-  const group = tls.keyExchange?.name ?? (tls.keyExchange?.size ? `DH ${tls.keyExchange.size} bits` : 'unknown group');
   return finding(
     'starttls.cipher',
     ctx,
     TIER_STATUS[tier],
-    `${tls.cipherStandardName} with ${group} (NCSC: ${tier})`,
+    say('starttls.cipher', 'cipher', {
+      cipher: tls.cipherStandardName,
+      group: tls.keyExchange?.name ?? null,
+      dhBits: tls.keyExchange?.size ?? null,
+      tier,
+      weak: !(tier === 'good' || tier === 'sufficient'),
+    }),
     {
       cipher: tls.cipher,
       cipherStandardName: tls.cipherStandardName,
@@ -163,9 +158,6 @@ export function cipherFinding(ctx: AddressContext, result: SmtpProbeResult): Fin
       groupTier,
       tier,
     },
-    tier === 'good' || tier === 'sufficient'
-      ? {}
-      : { fix: 'Offer only ECDHE with AES-GCM or ChaCha20-Poly1305 (NCSC "good"), and let TLS 1.3 do the rest.' },
   );
 }
 
@@ -173,11 +165,14 @@ export function cipherFinding(ctx: AddressContext, result: SmtpProbeResult): Fin
  * The names to show for a certificate: the one it is valid for (its other names are noise to this host), else what
  * it names instead, so that a mismatch reads as such.
  */
-function certificateNames(dnsNames: readonly string[], matched: string | undefined, subject: string): string {
+function certificateNames(
+  dnsNames: readonly string[],
+  matched: string | undefined,
+  subject: string,
+): { names: string[]; otherNames: number } {
   const shown = matched ? [matched] : dnsNames.slice(0, 3);
-  if (shown.length === 0) return subject;
-  const others = dnsNames.length - shown.length;
-  return `${shown.join(', ')}${others > 0 ? ` (+${others} other name${others === 1 ? '' : 's'})` : ''}`;
+  if (shown.length === 0) return { names: [subject], otherNames: 0 };
+  return { names: shown, otherNames: dnsNames.length - shown.length };
 }
 
 /** `starttls.certificate`: expiry, name, key, signature and trust of the presented certificate. */
@@ -186,7 +181,7 @@ export function certificateFinding(ctx: AddressContext, result: SmtpProbeResult)
   if (!tls) return undefined;
   const analysis = analyseChain(tls.chain, ctx.referenceNames, ctx.now, ctx.caFile);
   if (!analysis) {
-    return finding('starttls.certificate', ctx, 'fail', 'The server presented no certificate we can read', {
+    return finding('starttls.certificate', ctx, 'fail', say('starttls.certificate', 'no-certificate', {}), {
       chainLength: tls.chain.length,
     });
   }
@@ -194,47 +189,52 @@ export function certificateFinding(ctx: AddressContext, result: SmtpProbeResult)
   const daysLeft = (new Date(facts.notAfter).getTime() - ctx.now.getTime()) / DAY_MS;
   const keyTier = certificateKeyTier(facts.keyType, facts.keyBits);
   const sigTier = signatureTier(facts.signatureAlgorithm);
-  const problems: { status: Status; text: string }[] = [];
+  const problems: { status: Status; text: Part }[] = [];
+  const problem = (status: Status, text: Part) => problems.push({ status, text });
   if (daysLeft < 0) {
-    const ago = Math.floor(-daysLeft);
-    const when = ago < 1 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`;
-    problems.push({ status: 'fail', text: `expired on ${facts.notAfter.slice(0, 10)} (${when})` });
+    const daysAgo = Math.floor(-daysLeft);
+    problem('fail', sayPart('starttls.certificate', 'expired', { date: facts.notAfter.slice(0, 10), daysAgo }));
   } else if (daysLeft < ctx.transport.certificateFailDays)
-    problems.push({ status: 'fail', text: `expires in ${daysLeft.toFixed(1)} days` });
+    problem('fail', sayPart('starttls.certificate', 'expires-very-soon', { days: daysLeft.toFixed(1) }));
   else if (daysLeft < ctx.transport.certificateWarnDays)
-    problems.push({ status: 'warn', text: `expires in ${Math.floor(daysLeft)} days` });
+    problem('warn', sayPart('starttls.certificate', 'expires-soon', { days: Math.floor(daysLeft) }));
   if (new Date(facts.notBefore) > ctx.now)
-    problems.push({ status: 'fail', text: `not valid before ${facts.notBefore}` });
+    problem('fail', sayPart('starttls.certificate', 'not-yet-valid', { notBefore: facts.notBefore }));
   if (keyTier === 'insufficient')
-    problems.push({ status: 'fail', text: `${facts.keyType} key of ${facts.keyBits} bits is too weak` });
+    problem(
+      'fail',
+      sayPart('starttls.certificate', 'weak-key', { keyType: facts.keyType, bits: facts.keyBits ?? null }),
+    );
   else if (keyTier === 'phase-out')
-    problems.push({ status: 'warn', text: `${facts.keyType} key should be phased out` });
-  if (sigTier === 'insufficient') problems.push({ status: 'fail', text: `signed with ${facts.signatureAlgorithm}` });
+    problem('warn', sayPart('starttls.certificate', 'phase-out-key', { keyType: facts.keyType }));
+  if (sigTier === 'insufficient')
+    problem('fail', sayPart('starttls.certificate', 'weak-signature', { algorithm: facts.signatureAlgorithm }));
   // opportunistic senders accept any certificate: name and trust matter only to DANE-TA and MTA-STS (judged there)
-  if (analysis.matchedName === undefined) problems.push({ status: 'info', text: `not valid for ${ctx.host}` });
+  if (analysis.matchedName === undefined)
+    problem('info', sayPart('starttls.certificate', 'name-mismatch', { host: ctx.host }));
   // an expired certificate fails chain validation for that reason alone: already said above
   const onlyExpired = daysLeft < 0 && /expired/i.test(analysis.trust.reason ?? '');
   if (!analysis.trust.trusted && !onlyExpired)
-    problems.push({ status: 'info', text: `not trusted (${analysis.trust.reason})` });
+    problem('info', sayPart('starttls.certificate', 'untrusted', { detail: String(analysis.trust.reason) }));
   const order: Status[] = ['ok', 'info', 'warn', 'fail'];
   const status = problems.reduce<Status>(
     (worst, p) => (order.indexOf(p.status) > order.indexOf(worst) ? p.status : worst),
     'ok',
   );
-  const head = `${facts.keyType}${facts.keyBits ? ` ${facts.keyBits}` : ''} certificate for ${certificateNames(analysis.dnsNames, analysis.matchedName, facts.subject)}${daysLeft < 0 ? '' : `, valid until ${facts.notAfter.slice(0, 10)}`}`;
-  const summary =
-    problems.length === 0 ? `${head}; valid name, trusted chain` : `${head}: ${problems.map((p) => p.text).join('; ')}`;
-  const fix =
-    status === 'fail' || status === 'warn'
-      ? "Renew the certificate in time (automate it), with an RSA ≥ 2048 or ECDSA P-256/P-384 key and a SHA-2 signature; publish the next key's TLSA record before the switch when you use DANE."
-      : status === 'info'
-        ? `Opportunistic senders accept this certificate, but MTA-STS senders and DANE-TA records need one from a trusted CA that names ${ctx.host} (e.g. from Let's Encrypt).`
-        : undefined;
+  const texts = say('starttls.certificate', 'certificate', {
+    keyType: facts.keyType,
+    keyBits: facts.keyBits ?? null,
+    ...certificateNames(analysis.dnsNames, analysis.matchedName, facts.subject),
+    validUntil: daysLeft < 0 ? null : facts.notAfter.slice(0, 10),
+    problems: problems.map((p) => p.text),
+    advice: status === 'fail' || status === 'warn' ? 'renew' : status === 'info' ? 'trusted-ca' : null,
+    host: ctx.host,
+  });
   return finding(
     'starttls.certificate',
     ctx,
     status,
-    summary,
+    texts,
     {
       leaf: facts,
       chainLength: analysis.chain.length,
@@ -247,6 +247,6 @@ export function certificateFinding(ctx: AddressContext, result: SmtpProbeResult)
       signatureTier: sigTier,
       daysLeft: Math.floor(daysLeft),
     },
-    { expiresAt: facts.notAfter, ...(fix ? { fix } : {}) },
+    { expiresAt: facts.notAfter },
   );
 }

@@ -1,3 +1,4 @@
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { transportOptions } from '../../smtp/settings.ts';
 import { type AddressProbe, probeAddress } from '../mail-hosts/guarded-probe.ts';
@@ -13,7 +14,7 @@ async function probeHost(context: MonitorContext, host: MxTarget): Promise<Findi
         check: 'starttls.offered',
         subject: host.host,
         status: 'error',
-        summary: `Could not look up ${host.host}: ${host.error}`,
+        ...say('starttls', 'host-lookup-failed', { host: host.host, error: host.error }),
         evidence: { error: host.error },
       },
     ];
@@ -60,7 +61,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
           check: 'starttls.offered',
           subject: domain,
           status: 'error',
-          summary: `Could not find the MX hosts: ${targets.detail}`,
+          ...say('starttls', 'mx-lookup-failed', { detail: targets.detail }),
           evidence: {},
         },
       ];

@@ -1,27 +1,29 @@
+import { say, sayPart } from '../../i18n/say.ts';
+import type { Part } from '../../i18n/types.ts';
 import type { Finding } from '../../model.ts';
 import { mxTargets } from '../mail-hosts/mx-targets.ts';
 import { lookUpTxt, parseTagList, shown } from '../mta-sts/txt.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 
 /** One `rua` destination (RFC 8460 §3): a mailto: with a plausible address, or an https: URL with a host. */
-export function ruaProblem(uri: string): string | undefined {
+export function ruaProblem(uri: string): Part | undefined {
   if (/^mailto:/i.test(uri)) {
     const address = decodeURIComponent(uri.slice('mailto:'.length).split('?')[0] ?? '');
     return /^[^\s@]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(
       address,
     )
       ? undefined
-      : `"${shown(uri, 100)}" is not a valid mailto: address`;
+      : sayPart('tlsrpt.record', 'bad-mailto', { uri: shown(uri, 100) });
   }
   if (/^https:/i.test(uri)) {
     try {
       const url = new URL(uri);
-      return url.hostname ? undefined : `"${shown(uri, 100)}" has no host`;
+      return url.hostname ? undefined : sayPart('tlsrpt.record', 'https-without-host', { uri: shown(uri, 100) });
     } catch {
-      return `"${shown(uri, 100)}" is not a valid https: URL`;
+      return sayPart('tlsrpt.record', 'bad-https', { uri: shown(uri, 100) });
     }
   }
-  return `"${shown(uri, 100)}" is neither mailto: nor https:`;
+  return sayPart('tlsrpt.record', 'bad-scheme', { uri: shown(uri, 100) });
 }
 
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
@@ -30,7 +32,12 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
   const lookup = await lookUpTxt(context.dns, owner);
   if (lookup.kind === 'error') {
     return [
-      { ...base, status: 'error', summary: `Could not look up ${owner}: ${lookup.error.kind}`, evidence: { owner } },
+      {
+        ...base,
+        status: 'error',
+        ...say('tlsrpt.record', 'lookup-failed', { owner, error: lookup.error.kind }),
+        evidence: { owner },
+      },
     ];
   }
   const records = lookup.texts.filter((t) => /^v=TLSRPTv1\s*(;|$)/.test(t));
@@ -41,7 +48,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       {
         ...base,
         status: 'info',
-        summary: `No TLS-RPT record, and none needed: ${domain} accepts no mail (null MX)`,
+        ...say('tlsrpt.record', 'not-needed', { domain }),
         evidence,
       },
     ];
@@ -51,9 +58,8 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       {
         ...base,
         status: 'info',
-        summary: `No TLS-RPT record at ${owner}: you will not hear about TLS failures senders meet`,
+        ...say('tlsrpt.record', 'missing', { owner, domain }),
         evidence,
-        fix: `Publish "${owner}. TXT \\"v=TLSRPTv1; rua=mailto:tls-reports@${domain}\\"".`,
       },
     ];
   }
@@ -62,9 +68,8 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       {
         ...base,
         status: 'fail',
-        summary: `${records.length} TLS-RPT records at ${owner}: senders ignore them all (RFC 8460 §3)`,
+        ...say('tlsrpt.record', 'multiple', { owner, records: records.length }),
         evidence,
-        fix: 'Keep exactly one "v=TLSRPTv1; rua=…" record.',
       },
     ];
   }
@@ -74,9 +79,8 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       {
         ...base,
         status: 'fail',
-        summary: `TLS-RPT record without rua=: ${shown(records[0]!)}`,
+        ...say('tlsrpt.record', 'no-rua', { record: shown(records[0]!) }),
         evidence,
-        fix: 'Add "rua=mailto:…" or "rua=https://…".',
       },
     ];
   }
@@ -84,15 +88,14 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
     .split(',')
     .map((d) => d.trim())
     .filter((d) => d !== '');
-  const problems = destinations.map(ruaProblem).filter((p): p is string => p !== undefined);
+  const problems = destinations.map(ruaProblem).filter((p): p is Part => p !== undefined);
   if (destinations.length === 0 || problems.length > 0) {
     return [
       {
         ...base,
         status: 'fail',
-        summary: `TLS-RPT rua has invalid destinations: ${problems.join('; ') || 'none given'}`,
+        ...say('tlsrpt.record', 'bad-rua', { problems }),
         evidence: { ...evidence, destinations },
-        fix: 'Each rua destination must be mailto:address or https://host/path, separated by commas.',
       },
     ];
   }
@@ -100,7 +103,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
     {
       ...base,
       status: 'ok',
-      summary: `TLS-RPT reports go to ${destinations.map((d) => shown(d, 100)).join(', ')}`,
+      ...say('tlsrpt.record', 'ok', { destinations: destinations.map((d) => shown(d, 100)) }),
       evidence: { ...evidence, destinations },
     },
   ];

@@ -21,6 +21,15 @@ export interface LabProcess {
   args: string[];
   logFile: string;
   pidFile: string;
+  /** The signal that stops it quickly (PostgreSQL: SIGINT, its fast shutdown); SIGTERM when absent. */
+  stopSignal?: NodeJS.Signals;
+}
+
+export interface DaemonOptions {
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
+  stopSignal?: NodeJS.Signals;
 }
 
 /**
@@ -33,14 +42,21 @@ export function startDaemon(
   args: string[],
   logFile: string,
   pidFile: string,
+  options: DaemonOptions = {},
 ): LabProcess {
   const log = openSync(logFile, 'a');
   try {
-    const child = spawn(program, args, { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(program, args, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
+    });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${program})`);
     child.on('error', () => {});
     child.unref();
     const proc: LabProcess = { name, pid: child.pid, program, args, logFile, pidFile };
+    if (options.stopSignal) proc.stopSignal = options.stopSignal;
     writeFileSync(pidFile, `${JSON.stringify(proc)}\n`);
     return proc;
   } finally {
@@ -63,7 +79,7 @@ export function isRunning(proc: Pick<LabProcess, 'pid' | 'program'>): boolean {
 /** Stops a lab process by its pid: SIGTERM, then SIGKILL to its process group after a grace period. */
 export async function stopDaemon(proc: LabProcess, graceMs = 5000): Promise<void> {
   if (!isRunning(proc)) return;
-  signal(proc.pid, 'SIGTERM');
+  signal(proc.pid, proc.stopSignal ?? 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isRunning(proc)) return;

@@ -118,7 +118,7 @@ export async function labHealth(): Promise<LabHealth> {
   const state = readLabState();
   if (!state) return { healthy: false, problems: ['no run/lab.json: the lab is not running'] };
   const problems = state.processes
-    .filter((p) => !p.name.startsWith('resolver-') && !isRunning(p))
+    .filter((p) => !p.name.startsWith('resolver-') && !p.name.startsWith('postgres-') && !isRunning(p))
     .map((p) => `${p.name} (pid ${p.pid}) is not running`);
   try {
     const answer = await probe(state.resolver.address, 'test', 'SOA', { timeoutMs: 1500 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { BuiltZone } from './build.ts';
 import type { LabProcess } from './daemon.ts';
 import { labJsonFile } from './paths.ts';
+import type { LabPostgres } from './postgres.ts';
 
 export interface ServerAddress {
   address: string;
@@ -33,6 +34,8 @@ export interface LabState {
   https?: HttpsHost[];
   /** IPv6 test hosts in the lab's own network namespace (lib/ipv6-hosts.ts). */
   ipv6?: { namespace: string; local: string; nameservers: readonly string[]; smtp: string; refused: string };
+  /** The shared PostgreSQL, once a test asked for it (test/lab/postgres.ts labPostgres()). */
+  postgres?: LabPostgres;
 }
 
 export interface SmtpListener {

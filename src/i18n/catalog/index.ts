@@ -1,0 +1,24 @@
+/** Every catalog section, merged: keys are check ids, areas (`spf`) or `*` for reasons any check may use. */
+import { daneTexts } from './dane.ts';
+import { dkimTexts } from './dkim.ts';
+import { dmarcTexts } from './dmarc.ts';
+import { dnssecTexts } from './dnssec.ts';
+import { mtaStsTexts } from './mta-sts.ts';
+import { mxTexts } from './mx.ts';
+import { sharedTexts } from './shared.ts';
+import { spfTexts } from './spf.ts';
+import { starttlsTexts } from './starttls.ts';
+import { tlsRptTexts } from './tls-rpt.ts';
+
+export const CATALOG = {
+  ...sharedTexts,
+  ...mxTexts,
+  ...spfTexts,
+  ...dmarcTexts,
+  ...dkimTexts,
+  ...dnssecTexts,
+  ...starttlsTexts,
+  ...daneTexts,
+  ...mtaStsTexts,
+  ...tlsRptTexts,
+};
