@@ -251,7 +251,7 @@ async function check(argv: string[]): Promise<number> {
     const stdout = process.stdout;
     const width = stdout.isTTY && stdout.columns ? Math.min(stdout.columns, 100) : 100;
     const colour = wantsColour(stdout);
-    const scoreLine = (report: (typeof reports)[number]) => formatScoreLine(mailScore(report));
+    const scoreLine = (report: (typeof reports)[number]) => formatScoreLine(mailScore(report), language);
     stdout.write(
       formatReportsAsTable(reports, { language, colour, width, scoreLine, ...(minStatus ? { minStatus } : {}) }),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, Status } from '../../src/model.ts';
+import { formatScoreLine } from '../../src/score/format.ts';
 import { mailScore } from '../../src/score/index.ts';
 
 const f = (check: string, subject: string, status: Status, evidence: Record<string, unknown> = {}): Finding => ({
@@ -72,5 +73,22 @@ describe('RPKI', () => {
     const score = mailScore({ domain: 'example.test', findings: [f('rpki.config', 'example.test', 'info')] });
     expect(score.categories.find((c) => c.name === 'rpki')?.percent).toBeNull();
     expect(score.complete).toBe(false);
+  });
+});
+
+describe('the score line of the table', () => {
+  const score = mailScore({
+    domain: 'example.test',
+    findings: [nameservers(['a', ['x']], ['b', ['y']]), reach('a', true), reach('b', true)],
+  });
+
+  it('is worded in the language asked for, categories that could not be scored named as such', () => {
+    const english = formatScoreLine(score, 'en');
+    const dutch = formatScoreLine(score, 'nl');
+    expect(english).toMatch(/^mail score \d+\/100 \(Internet\.nl rules, incomplete: not comparable; IPv6 100, /);
+    expect(english).toContain('RPKI not scored');
+    expect(dutch).toMatch(/^mailscore \d+\/100 \(regels van Internet\.nl, onvolledig: niet vergelijkbaar; IPv6 100, /);
+    expect(dutch).toContain('RPKI geen score');
+    expect(dutch).not.toMatch(/not scored|rules|authentication/);
   });
 });

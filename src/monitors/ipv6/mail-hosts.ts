@@ -1,3 +1,4 @@
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { probeAddress } from '../mail-hosts/guarded-probe.ts';
 import { type MxTarget, mxTargets } from '../mail-hosts/mx-targets.ts';
@@ -9,13 +10,12 @@ function addressFinding(host: MxTarget): Finding {
   const ipv6 = host.addresses.filter(isIpv6);
   const base = { check: 'ipv6.mx-address', subject: host.host, evidence: { addresses: host.addresses } };
   if (ipv6.length > 0)
-    return { ...base, status: 'ok', summary: `${host.host} has an IPv6 address (${ipv6.join(', ')})` };
+    return { ...base, status: 'ok', ...say('ipv6.mx-address', 'ok', { host: host.host, addresses: ipv6 }) };
   // not yet deployed rather than broken: warn, as for the name servers
   return {
     ...base,
     status: 'warn',
-    summary: `${host.host} has no IPv6 address (AAAA): mail from IPv6-only senders cannot reach it`,
-    fix: `Give ${host.host} an IPv6 address (AAAA record) on which it accepts SMTP on port 25.`,
+    ...say('ipv6.mx-address', 'missing', { host: host.host }),
   };
 }
 
@@ -27,24 +27,28 @@ async function reachFinding(context: MonitorContext, host: MxTarget, address: st
   const base = { check: 'ipv6.mx-reachable', subject: `${host.host}/${address}` };
   const probe = await probeAddress(context, host.host, address);
   if (probe.kind === 'not-probed')
-    return { ...base, status: 'info', summary: `Not probed: ${probe.reason}`, evidence: { guard: probe } };
+    return {
+      ...base,
+      status: 'info',
+      ...say('ipv6', 'not-probed', { detail: probe.reason }),
+      evidence: { guard: probe },
+    };
   const { outcome, stage, detail } = probe.result;
   const evidence = { outcome, stage, detail };
   if (outcome === 'ok' || stage !== 'connect')
-    return { ...base, status: 'ok', summary: `SMTP on [${address}]:25 accepts connections over IPv6`, evidence };
+    return { ...base, status: 'ok', ...say('ipv6.mx-reachable', 'ok', { address }), evidence };
   if (/ENETUNREACH|EADDRNOTAVAIL|EAFNOSUPPORT/.test(detail ?? ''))
     return {
       ...base,
       status: 'error',
-      summary: `Could not test over IPv6: this machine has no IPv6 route (${detail})`,
+      ...say('ipv6.mx-reachable', 'no-local-route', { detail: detail ?? '' }),
       evidence,
     };
   return {
     ...base,
     status: 'fail',
-    summary: `SMTP on [${address}]:25 is not reachable over IPv6 (${outcome}: ${detail ?? ''})`,
+    ...say('ipv6.mx-reachable', 'unreachable', { host: host.host, address, outcome, detail: detail ?? '' }),
     evidence,
-    fix: `Make ${host.host} accept SMTP on port 25 at ${address} (firewall, listener address), or remove that AAAA record.`,
   };
 }
 
@@ -57,7 +61,7 @@ export async function mailHostFindings(context: MonitorContext, domain: string):
         check: 'ipv6.mx-address',
         subject: domain,
         status: 'error',
-        summary: `Could not find the MX hosts: ${targets.detail}`,
+        ...say('ipv6.mx-address', 'mx-lookup-failed', { detail: targets.detail }),
         evidence: {},
       },
     ];
@@ -69,7 +73,7 @@ export async function mailHostFindings(context: MonitorContext, domain: string):
         check: 'ipv6.mx-address',
         subject: host.host,
         status: 'error',
-        summary: `Could not look up ${host.host}: ${host.error}`,
+        ...say('ipv6.mx-address', 'host-lookup-failed', { host: host.host, error: host.error }),
         evidence: {},
       });
       continue;

@@ -1,5 +1,6 @@
 import { isDnsError } from '../../dns/errors.ts';
 import type { DnsAnswer } from '../../dns/types.ts';
+import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { findZoneApex } from '../dnssec/zone-apex.ts';
 import type { MonitorContext } from '../types.ts';
@@ -72,17 +73,15 @@ function addressFinding(domain: string, zone: string, nameservers: NameserverAdd
     return {
       ...base,
       status: 'ok',
-      summary: `${withAaaa.length} of ${nameservers.length} name servers of ${zone} have an IPv6 address`,
+      ...say('ipv6.ns-address', 'ok', { count: withAaaa.length, total: nameservers.length, zone }),
     };
   // a gap in IPv6 adoption, not a breakage: warn (Internet.nl fails the subtest; checks.severity can raise it)
   return {
     ...base,
     status: 'warn',
-    summary:
-      withAaaa.length === 1
-        ? `Only one name server of ${zone} (${withAaaa[0]?.name}) has an IPv6 address: resolvers on IPv6-only networks depend on it alone`
-        : `No name server of ${zone} has an IPv6 address (AAAA): IPv6-only resolvers cannot reach the zone`,
-    fix: 'Give at least two name servers of the zone an IPv6 address (AAAA record) on which they answer; most DNS providers offer it.',
+    ...(withAaaa.length === 1
+      ? say('ipv6.ns-address', 'only-one', { zone, name: withAaaa[0]?.name ?? '' })
+      : say('ipv6.ns-address', 'none', { zone })),
   };
 }
 
@@ -90,25 +89,32 @@ function reachFinding(zone: string, ns: NameserverAddresses, reaches: AddressRea
   const base = { check: 'ipv6.ns-reachable', subject: ns.name, evidence: { zone, addresses: reaches } };
   const probed = reaches.filter((r) => !r.skipped);
   if (probed.length === 0)
-    return { ...base, status: 'info', summary: `Not probed: ${reaches[0]?.skipped ?? 'no address allowed'}` };
+    return {
+      ...base,
+      status: 'info',
+      ...say('ipv6', 'not-probed', { detail: reaches[0]?.skipped ?? 'no address allowed' }),
+    };
   const failed = probed.filter((r) => !r.reachable);
   if (failed.length === 0)
     return {
       ...base,
       status: 'ok',
-      summary: `${ns.name} answers for ${zone} over IPv6 (${probed.map((r) => r.address).join(', ')})`,
+      ...say('ipv6.ns-reachable', 'ok', { name: ns.name, zone, addresses: probed.map((r) => r.address) }),
     };
   if (failed.every((r) => r.localProblem))
     return {
       ...base,
       status: 'error',
-      summary: `Could not test ${ns.name} over IPv6: this machine has no IPv6 route (${failed[0]?.detail})`,
+      ...say('ipv6.ns-reachable', 'no-local-route', { name: ns.name, detail: failed[0]?.detail ?? '' }),
     };
   return {
     ...base,
     status: 'fail',
-    summary: `${ns.name} does not answer for ${zone} over IPv6 at ${failed.map((r) => `${r.address} (${r.detail})`).join(', ')}`,
-    fix: `Make ${ns.name} answer DNS queries on its IPv6 address (port 53, UDP and TCP), or remove the AAAA record that advertises it.`,
+    ...say('ipv6.ns-reachable', 'unreachable', {
+      name: ns.name,
+      zone,
+      failures: failed.map((r) => `${r.address} (${r.detail})`),
+    }),
   };
 }
 
@@ -124,7 +130,7 @@ export async function nameserverFindings(context: MonitorContext, domain: string
         check: 'ipv6.ns-address',
         subject: domain,
         status: 'error',
-        summary: `Could not find the name servers: ${error.kind} (${error.message})`,
+        ...say('ipv6.ns-address', 'ns-lookup-failed', { error: `${error.kind} (${error.message})` }),
         evidence: {},
       },
     ];

@@ -1,3 +1,4 @@
+import { say } from '../../i18n/say.ts';
 import type { Finding, Status } from '../../model.ts';
 import { zoneNameservers } from '../ipv6/nameservers.ts';
 import { mxTargets } from '../mail-hosts/mx-targets.ts';
@@ -41,7 +42,7 @@ async function addressFinding(
       check,
       subject,
       status: 'error',
-      summary: `Could not find the route of ${address}: ${detail}`,
+      ...say('rpki', 'route-lookup-failed', { address, error: detail }),
       evidence: {},
     };
   }
@@ -51,45 +52,34 @@ async function addressFinding(
       check,
       subject,
       status: 'warn',
-      summary: `${address}: no announced route found (${found.origins.describe}), so no ROA can cover it`,
+      ...say('rpki', 'no-route', { address, source: found.origins.describe }),
       evidence: { ...evidence, state: 'not-found' },
-      fix: 'Check the address; a routed address needs a route origin authorisation (ROA) from its holder.',
     };
   }
   const verdicts = routes.map((route) => validateRoute(found.vrps, route));
   const state = worstState(verdicts);
-  const routeText = verdicts.map((v) => `${v.prefix} AS${v.asn}`).join(', ');
-  const summaries: Record<OriginState, string> = {
-    valid: `${address}: route ${routeText} is RPKI-valid`,
-    'not-found': `${address}: no ROA covers route ${routeText} (RPKI not-found): its announcement can be hijacked unnoticed`,
-    invalid: `${address}: route ${routeText} is RPKI-invalid (origin AS or prefix length not authorised by ${verdicts.flatMap((v) => v.vrps).join(', ')}): networks that validate drop it`,
-  };
-  const fixes: Partial<Record<OriginState, string>> = {
-    'not-found':
-      'Ask the holder of the address block (your hoster or ISP) to publish a ROA for the announced prefix and origin AS.',
-    invalid:
-      'Have the address holder correct the ROA (origin AS, maxLength) or the BGP announcement: RPKI-validating networks cannot reach this address.',
-  };
+  const routeTexts = verdicts.map((v) => `${v.prefix} AS${v.asn}`);
+  const texts =
+    state === 'valid'
+      ? say('rpki', 'valid', { address, routes: routeTexts })
+      : state === 'not-found'
+        ? say('rpki', 'not-found', { address, routes: routeTexts })
+        : say('rpki', 'invalid', { address, routes: routeTexts, vrps: verdicts.flatMap((v) => v.vrps) });
   return {
     check,
     subject,
     status: STATUS[state],
-    summary: summaries[state],
+    ...texts,
     evidence: { ...evidence, state, routes: verdicts },
-    ...(fixes[state] ? { fix: fixes[state] } : {}),
   };
 }
 
 function notConfigured(domain: string, settings: RpkiSettings): Finding {
-  const missing = [
-    settings.vrps ? undefined : 'a VRP export (checks.rpki.vrps)',
-    settings.origins ? undefined : 'an IP-to-origin-AS source (checks.rpki.origins)',
-  ].filter(Boolean);
   return {
     check: 'rpki.config',
     subject: domain,
     status: 'info',
-    summary: `RPKI origin validation is not configured: set ${missing.join(' and ')}`,
+    ...say('rpki.config', 'not-configured', { vrps: Boolean(settings.vrps), origins: Boolean(settings.origins) }),
     evidence: { vrps: settings.vrps ?? null, origins: settings.origins ?? null },
   };
 }
@@ -108,7 +98,7 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
         check: 'rpki.config',
         subject: domain,
         status: 'error',
-        summary: `Could not load the RPKI data: ${detail}`,
+        ...say('rpki.config', 'load-failed', { error: detail }),
         evidence: { vrps: settings.vrps, origins: settings.origins },
       },
     ];
@@ -126,15 +116,36 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
         check: 'rpki.ns',
         subject: domain,
         status: 'error',
-        summary: `Could not find the name servers: ${detail}`,
+        ...say('rpki.ns', 'ns-lookup-failed', { error: detail }),
         evidence: {},
       }),
     );
   }
   const targets = await mxTargets(context, domain);
+  if (targets.kind === 'error')
+    jobs.push(
+      Promise.resolve({
+        check: 'rpki.mx',
+        subject: domain,
+        status: 'error',
+        ...say('rpki.mx', 'mx-lookup-failed', { detail: targets.detail }),
+        evidence: {},
+      }),
+    );
   if (targets.kind === 'hosts')
-    for (const host of targets.hosts)
+    for (const host of targets.hosts) {
+      if (host.error)
+        jobs.push(
+          Promise.resolve({
+            check: 'rpki.mx',
+            subject: host.host,
+            status: 'error',
+            ...say('rpki.mx', 'host-lookup-failed', { host: host.host, error: host.error }),
+            evidence: {},
+          }),
+        );
       for (const address of host.addresses) jobs.push(addressFinding(context, found, 'rpki.mx', host.host, address));
+    }
   return Promise.all(jobs);
 }
 
