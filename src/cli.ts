@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
     summary: 'outbox list|retry|drop: alerts waiting for (or refused by) a channel',
     load: async () => (await import('./commands/outbox.ts')).outboxCommand,
   },
+  silence: {
+    summary: 'silence add|list|remove: hold the alerts of domains, tags or checks for a while (maintenance)',
+    load: async () => (await import('./commands/silence.ts')).silenceCommand,
+  },
   report: {
     summary: 'report --from DATE --to DATE [--tag T] [--format csv|json|html|pdf]: compliance over a period',
     load: async () => (await import('./commands/report.ts')).reportCommand,

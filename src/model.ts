@@ -66,8 +66,31 @@ export interface DomainReport {
   findings: Finding[];
 }
 
-/** `changed`: a published record (SPF, DMARC, DKIM key, MX set, TLSA set, MTA-STS, TLS-RPT) changed; the status may not have. */
-export type ChangeKind = 'regression' | 'recovery' | 'new' | 'gone' | 'expiring' | 'unreachable' | 'changed';
+/**
+ * `changed`: a published record (SPF, DMARC, DKIM key, MX set, TLSA set, MTA-STS, TLS-RPT) changed; the status may
+ * not have. `baseline`: a domain's first results already show a problem (it opens an alert like a regression).
+ */
+export type ChangeKind =
+  | 'regression'
+  | 'recovery'
+  | 'new'
+  | 'gone'
+  | 'expiring'
+  | 'unreachable'
+  | 'changed'
+  | 'baseline';
+
+/**
+ * The open alert a change opens, continues or closes: its identity and the status it opened with. Receivers that key
+ * alerts by labels (Alertmanager) need the same labels from the first firing to the resolution.
+ */
+export interface AlertRef {
+  kind: 'regression' | 'unreachable';
+  /** ISO 8601: when the alert opened. */
+  since: string;
+  /** The status of the finding that opened it (`error` for unreachable). */
+  status: Status;
+}
 
 export interface Change {
   kind: ChangeKind;
@@ -80,6 +103,10 @@ export interface Change {
   at: string;
   /** For `changed`: the record's value before (absent when it was first published) and now. */
   record?: { kind: string; before?: string; after: string };
+  /** The alert this change opens, keeps open or resolves. */
+  alert?: AlertRef;
+  /** An open alert this change supersedes (warn → fail opens a new alert and resolves the warn one). */
+  replaces?: AlertRef;
 }
 
 /** Nagios plugin exit code for a set of reports: 0 ok/info, 1 warn, 2 fail, 3 could not check. */

@@ -29,18 +29,36 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * The receiver refused the message for good (an HTTP 4xx other than 408/429, a revoked webhook, an SMTP 5xx):
- * retrying cannot help, so the outbox dead-letters it with the receiver's reason instead of retrying forever.
+ * The receiver refused the message for good (a 4xx other than 408/429, Slack's `invalid_blocks`, a revoked webhook,
+ * an SMTP 5xx): sending it again cannot help. The outbox dead-letters it with `reason`, the receiver's own words.
  */
 export class PermanentDeliveryError extends Error {
   readonly permanent = true;
+  /** The receiver's own words (Slack's body text, the SMTP reply); also at the end of the message. */
+  readonly reason: string;
 
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, reason = '') {
+    super(reason ? `${message}: ${reason}` : message);
     this.name = 'PermanentDeliveryError';
+    this.reason = reason;
   }
 }
 
 export function isPermanentDeliveryError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}
+
+/** 408 (request timeout) and 429 (rate limited) are the receiver asking us to try again; other 4xx are final. */
+export function isPermanentHttpStatus(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * The error for an HTTP answer that is not 2xx: permanent, with the receiver's reason (its body, bounded) for the
+ * dead letter; or transient, with the status only (the retry will tell again).
+ */
+export function httpFailure(what: string, status: number, body: string): Error {
+  const message = `${what} answered HTTP ${status}`;
+  if (!isPermanentHttpStatus(status)) return new Error(message);
+  return new PermanentDeliveryError(message, body.replace(/\s+/g, ' ').trim().slice(0, 300));
 }

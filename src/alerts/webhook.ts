@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelConfig } from '../config/schema.ts';
-import type { Notice } from '../state/types.ts';
-import type { Channel, Delivery } from './channel.ts';
+import {
+  type AlertmanagerOptions,
+  alertmanagerAlerts,
+  type OpenAlertLike,
+  type PostableAlert,
+  type ResendOptions,
+  resendOpenAlerts,
+} from './alertmanager.ts';
+import { type Channel, type Delivery, httpFailure } from './channel.ts';
 import { renderText } from './digest.ts';
 
 type WebhookConfig = Extract<ChannelConfig, { type: 'webhook' }>;
@@ -29,56 +36,55 @@ export function jsonPayload(delivery: Delivery): unknown {
       after: notice.change?.after,
       tags: notice.tags,
       detail: notice.detail,
+      alert: notice.change?.alert,
+      record: notice.change?.record,
     })),
   };
-}
-
-const RESOLVED: ReadonlySet<Notice['type']> = new Set(['recovery', 'gone', 'resolver-up']);
-
-/** Prometheus Alertmanager `POST /api/v2/alerts` body: one alert per notice; resolved ones carry endsAt. */
-export function alertmanagerPayload(delivery: Delivery): unknown {
-  return delivery.notices.map((notice) => {
-    const change = notice.change;
-    const finding = change?.after ?? change?.before;
-    const resolved = RESOLVED.has(notice.type);
-    const labels: Record<string, string> = {
-      alertname: notice.type.startsWith('resolver') ? 'MailwardenResolver' : 'MailwardenRegression',
-      severity: notice.type.startsWith('resolver') ? 'critical' : finding?.status === 'fail' ? 'critical' : 'warning',
-    };
-    if (change) Object.assign(labels, { domain: change.domain, check: change.check, subject: change.subject });
-    return {
-      labels,
-      annotations: {
-        summary: finding?.summary ?? notice.detail ?? notice.type,
-        ...(finding?.fix ? { fix: finding.fix } : {}),
-        kind: notice.type,
-      },
-      startsAt: notice.at,
-      ...(resolved ? { endsAt: notice.at } : {}),
-    };
-  });
 }
 
 export class WebhookChannel implements Channel {
   readonly type = 'webhook';
   readonly name: string;
   readonly #config: WebhookConfig;
+  readonly #alertmanager: AlertmanagerOptions;
 
-  constructor(name: string, config: WebhookConfig) {
+  constructor(name: string, config: WebhookConfig, alertmanager: AlertmanagerOptions = { resendInterval: 60_000 }) {
     this.name = name;
     this.#config = config;
+    this.#alertmanager = alertmanager;
+  }
+
+  /** `format: alertmanager`: open alerts must be re-sent every resendInterval (see resend). */
+  get isAlertmanager(): boolean {
+    return this.#config.format === 'alertmanager';
   }
 
   async send(delivery: Delivery): Promise<void> {
-    const body = JSON.stringify(
-      this.#config.format === 'alertmanager' ? alertmanagerPayload(delivery) : jsonPayload(delivery),
-    );
+    if (this.isAlertmanager) {
+      const alerts = alertmanagerAlerts(delivery.notices, this.#alertmanager, new Date());
+      if (alerts.length > 0) await this.#post(JSON.stringify(alerts), delivery.idempotencyKey);
+      return;
+    }
+    await this.#post(JSON.stringify(jsonPayload(delivery)), delivery.idempotencyKey);
+  }
+
+  /** Re-sends every open alert to Alertmanager (the daemon calls it every alertmanager.resendInterval). */
+  async resend(
+    open: AsyncIterable<OpenAlertLike>,
+    options: Omit<ResendOptions, 'resendInterval' | 'publicUrl'> = {},
+    now = new Date(),
+  ): Promise<number> {
+    const post = (alerts: PostableAlert[]) => this.#post(JSON.stringify(alerts), `resend-${now.getTime()}`);
+    return resendOpenAlerts(open, post, { ...this.#alertmanager, ...options }, now);
+  }
+
+  async #post(body: string, idempotencyKey: string): Promise<void> {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
       ...this.#config.headers,
       'content-type': 'application/json',
       'user-agent': 'mailwarden',
-      'idempotency-key': delivery.idempotencyKey,
+      'idempotency-key': idempotencyKey,
       'x-mailwarden-timestamp': timestamp,
     };
     if (this.#config.secret)
@@ -90,8 +96,12 @@ export class WebhookChannel implements Channel {
       signal: AbortSignal.timeout(this.#config.timeout),
       redirect: 'error',
     });
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
+    if (response.ok) {
+      await response.body?.cancel();
+      return;
+    }
+    const reason = await response.text().catch(() => '');
+    throw httpFailure('webhook', response.status, reason);
   }
 
   secrets(): string[] {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { scrub } from '../alerts/channel.ts';
-import { createChannel } from '../alerts/create-channels.ts';
+import { channelOptionsOf, createChannel } from '../alerts/create-channels.ts';
 import { buildDigest } from '../alerts/digest.ts';
 import { outboxId } from '../alerts/outbox.ts';
 import { createLogger } from '../daemon/logger.ts';
@@ -86,7 +86,8 @@ export async function testAlertCommand(argv: string[]): Promise<number> {
     );
     return 3;
   }
-  const channel = createChannel(name, channelConfig, createLogger(config.log.level, process.stderr, config.log.format));
+  const logger = createLogger(config.log.level, process.stderr, config.log.format);
+  const channel = createChannel(name, channelConfig, logger, channelOptionsOf(config));
   const notices = sampleNotices(new Date());
   try {
     await channel.send({

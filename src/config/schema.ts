@@ -132,6 +132,43 @@ const domainEntry = z.union([
 
 const domainFile = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), tags })]);
 
+/** Empty `kinds`: every kind except `changed`, which a route gets only when it lists it (record changes are chatty). */
+const NOTICE_KINDS = [
+  'regression',
+  'recovery',
+  'new',
+  'gone',
+  'expiring',
+  'unreachable',
+  'changed',
+  'baseline',
+] as const;
+
+/** Per route: Alertmanager's grouping words, and the opt-out of "already failing at first check" (docs/alerts.md). */
+const alertRouteSettings = {
+  groupWait: duration('30s'),
+  groupInterval: duration('5m'),
+  baseline: z.boolean().default(true),
+};
+
+const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time such as 2026-12-01T22:00:00Z' });
+
+/** A silence or maintenance window: matching notices are recorded, not sent. Lists match any of their entries. */
+const silenceEntry = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    domains: z.array(z.string().min(1)).optional(),
+    tags: z.array(z.string().min(1)).optional(),
+    checks: z.array(z.string().min(1)).optional(),
+    startsAt: isoTime.optional(),
+    endsAt: isoTime,
+    comment: z.string().min(1, 'say why (comment)'),
+    createdBy: z.string().min(1).optional(),
+  })
+  .refine((s) => (s.domains?.length ?? 0) + (s.tags?.length ?? 0) + (s.checks?.length ?? 0) > 0, {
+    message: 'a silence needs at least one of domains, tags or checks',
+  });
+
 const minStatus = z.enum(STATUSES, { error: 'expected one of ok, info, warn, fail, error' });
 
 export function createConfigSchema(environment: SchemaEnvironment) {
@@ -146,7 +183,7 @@ export function createConfigSchema(environment: SchemaEnvironment) {
       return resolved.secret as Secret;
     });
 
-  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret, language });
+  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret, timeout: duration('10s'), language });
   const logChannel = z.strictObject({ type: z.literal('log'), language });
   const emailChannel = z.strictObject({
     type: z.literal('email'),
@@ -190,13 +227,11 @@ export function createConfigSchema(environment: SchemaEnvironment) {
         tags: z.array(z.string()).default([]),
         domains: z.array(z.string()).default([]),
         checks: z.array(checkPattern).default([]),
-        /** Empty: every kind except `changed`, which a route gets only when it lists it (record changes are chatty). */
-        kinds: z
-          .array(z.enum(['regression', 'recovery', 'new', 'gone', 'expiring', 'unreachable', 'changed']))
-          .default([]),
+        kinds: z.array(z.enum(NOTICE_KINDS)).default([]),
         minStatus: minStatus.default('warn'),
       })
       .prefault({}),
+    ...alertRouteSettings,
   });
 
   return z
@@ -293,6 +328,8 @@ export function createConfigSchema(environment: SchemaEnvironment) {
         .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel name of letters, digits, _ and -'), channel)
         .default({}),
       routes: z.array(route).default([]),
+      alertmanager: z.strictObject({ resendInterval: duration('1m') }).prefault({}),
+      silences: z.array(silenceEntry).default([]),
       domains: z.array(domainEntry).default([]),
       domainFiles: z.array(domainFile).default([]),
     })
@@ -315,4 +352,5 @@ export function createConfigSchema(environment: SchemaEnvironment) {
 export type RawConfig = z.output<ReturnType<typeof createConfigSchema>>;
 export type ChannelConfig = RawConfig['channels'][string];
 export type RouteConfig = RawConfig['routes'][number];
+export type SilenceConfig = RawConfig['silences'][number];
 export type SeverityOverride = (typeof VERDICTS)[number] | 'ignore';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel } from '../alerts/channel.ts';
-import { createChannels } from '../alerts/create-channels.ts';
+import { channelOptionsOf, createChannels } from '../alerts/create-channels.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import { createResolver } from '../dns/resolver.ts';
@@ -175,7 +175,7 @@ export class Daemon {
     this.#guard =
       this.#injected.guard ??
       createTargetGuard({ allowPrivateTargets: config.checks.allowPrivateTargets, trusted: resolvers });
-    const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger);
+    const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger, channelOptionsOf(config));
     const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
     if (this.#outbox) {
       this.#outbox.setChannels(channels);

@@ -1,4 +1,4 @@
-import { type Change, type DomainReport, type Finding, isWorse } from '../model.ts';
+import { type AlertRef, type Change, type DomainReport, type Finding, isWorse } from '../model.ts';
 import { findingKey } from './finding-key.ts';
 import type { DomainState, OpenAlert, TrackedFinding } from './types.ts';
 
@@ -30,7 +30,8 @@ const isVerdictBad = (finding: Finding) => finding.status === 'warn' || finding.
 
 /**
  * Applies one report to a domain's state. Pure: the caller persists the returned state.
- * - The first report sets the baseline silently (`mailwarden check` shows what is wrong today).
+ * - The first report sets the baseline; what already fails or warns in it opens an alert at once (a `baseline`
+ *   change), so a domain that is broken when it is added is alerted, reminded and tracked like any regression.
  * - `error` never confirms nor cancels a pending regression; persisting it raises `unreachable`.
  * - A finding that disappears only counts as gone when the report has no `error` at all (an MX lookup that timed
  *   out makes every host-level finding vanish; that is not the host going away).
@@ -63,12 +64,11 @@ export function evaluate(
     changes.push(made);
     return made;
   };
-  const open = (kind: OpenAlert['kind'], made: Change): OpenAlert => ({
-    kind,
-    since: at,
-    lastNotifiedAt: at,
-    change: made,
-  });
+  const open = (kind: OpenAlert['kind'], made: Change, replaced?: OpenAlert): OpenAlert => {
+    made.alert = { kind, since: at, status: kind === 'unreachable' ? 'error' : (made.after?.status ?? 'fail') };
+    if (replaced) made.replaces = alertRefOf(replaced);
+    return { kind, since: at, lastNotifiedAt: at, change: made };
+  };
 
   for (const finding of report.findings) {
     const key = findingKey(finding);
@@ -79,6 +79,7 @@ export function evaluate(
     if (baseline) {
       tracked.confirmed = finding;
       tracked.errorCount = finding.status === 'error' ? 1 : 0;
+      if (isVerdictBad(finding)) tracked.open = open('regression', change('baseline', finding, undefined, finding));
       continue;
     }
 
@@ -91,7 +92,7 @@ export function evaluate(
     }
 
     if (tracked.open?.kind === 'unreachable') {
-      change('recovery', finding, tracked.open.change.after, finding);
+      change('recovery', finding, tracked.open.change.after, finding).alert = alertRefOf(tracked.open);
       delete tracked.open;
     }
     tracked.errorCount = 0;
@@ -133,7 +134,7 @@ export function evaluate(
         const made = change('regression', finding, confirmed, finding);
         tracked.confirmed = finding;
         delete tracked.pending;
-        tracked.open = open('regression', made);
+        tracked.open = open('regression', made, tracked.open);
       } else {
         needsRecheck = true;
       }
@@ -153,6 +154,7 @@ export function evaluate(
         const made = change('recovery', finding, confirmed, finding);
         tracked.confirmed = finding;
         delete tracked.pending;
+        if (tracked.open) made.alert = alertRefOf(tracked.open);
         if (isVerdictBad(finding) && tracked.open) tracked.open = { ...tracked.open, change: made };
         else delete tracked.open;
       } else {
@@ -191,7 +193,8 @@ export function evaluate(
       since: continuing ? tracked.pending!.since : at,
     };
     if (tracked.pending.count >= settings.failureThreshold) {
-      change('gone', tracked.confirmed!, tracked.confirmed, undefined);
+      const made = change('gone', tracked.confirmed!, tracked.confirmed, undefined);
+      if (tracked.open) made.alert = alertRefOf(tracked.open);
       delete state.findings[key];
     } else {
       state.findings[key] = tracked;
@@ -211,4 +214,14 @@ export function evaluate(
   state.reports += 1;
   state.lastCheckedAt = report.checkedAt;
   return { state, changes, reminders, needsRecheck };
+}
+
+/**
+ * The identity of an open alert. Alerts opened before changes carried it fall back to what the opening change says
+ * (after a partial recovery of such an old alert that is the newer status: the best that is known).
+ */
+export function alertRefOf(open: OpenAlert): AlertRef {
+  if (open.change.alert) return open.change.alert;
+  const status = open.kind === 'unreachable' ? 'error' : (open.change.after?.status ?? 'fail');
+  return { kind: open.kind, since: open.since, status };
 }

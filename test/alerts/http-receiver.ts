@@ -12,11 +12,11 @@ export interface ReceivedRequest {
 export async function startHttpReceiver(): Promise<{
   url: string;
   requests: ReceivedRequest[];
-  status: { code: number };
+  status: { code: number; body?: string; delayMs?: number };
   close(): Promise<void>;
 }> {
   const requests: ReceivedRequest[] = [];
-  const status = { code: 200 };
+  const status: { code: number; body?: string; delayMs?: number } = { code: 200 };
   const server = createServer((request, response) => {
     let body = '';
     // A sender killed mid-request resets the connection: not the receiver's error.
@@ -27,7 +27,12 @@ export async function startHttpReceiver(): Promise<{
     });
     request.on('end', () => {
       requests.push({ path: request.url ?? '', headers: request.headers, body, status: status.code });
-      response.writeHead(status.code, { 'content-type': 'text/plain' }).end(status.code === 200 ? 'ok' : 'broken');
+      const answer = () =>
+        response
+          .writeHead(status.code, { 'content-type': 'text/plain' })
+          .end(status.body ?? (status.code === 200 ? 'ok' : 'broken'));
+      if (status.delayMs) setTimeout(answer, status.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@ import { buildDigest, renderText } from '../../src/alerts/digest.ts';
 import { renderHtml } from '../../src/alerts/email.ts';
 import { escapeHeader, escapeSlack } from '../../src/alerts/escape.ts';
 import { renderSlack } from '../../src/alerts/slack.ts';
-import { alertmanagerPayload, signature } from '../../src/alerts/webhook.ts';
+import { signature } from '../../src/alerts/webhook.ts';
 import { regressionNotice } from './helpers.ts';
 
 describe('rendering and escaping', () => {
@@ -67,27 +67,5 @@ describe('rendering and escaping', () => {
     );
     expect(signature('key', '1700000000', '{"a":1}')).not.toBe(signature('key', '1700000001', '{"a":1}'));
     expect(signature('key', '1', 'b')).toMatch(/^sha256=[0-9a-f]{64}$/);
-  });
-
-  it('produces the Alertmanager shape, with endsAt on resolved notices', () => {
-    const notice = regressionNotice('x.example');
-    const recovered = { ...notice, key: 'r', type: 'recovery' as const };
-    const payload = alertmanagerPayload({
-      idempotencyKey: 'k',
-      route: 'r',
-      digest: buildDigest([notice]),
-      notices: [notice, recovered],
-    }) as {
-      labels: Record<string, string>;
-      endsAt?: string;
-    }[];
-    expect(payload[0]!.labels).toMatchObject({
-      alertname: 'MailwardenRegression',
-      domain: 'x.example',
-      check: 'dmarc.policy',
-      severity: 'critical',
-    });
-    expect(payload[0]!.endsAt).toBeUndefined();
-    expect(payload[1]!.endsAt).toBe('2025-01-01T00:00:00.000Z');
   });
 });

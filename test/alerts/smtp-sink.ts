@@ -8,7 +8,9 @@ export interface ReceivedMail {
 }
 
 /** A tiny SMTP receiver on loopback for tests: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT. No TLS. */
-export async function startSmtpSink(): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
+export async function startSmtpSink(
+  options: { rcptReply?: string } = {},
+): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -51,7 +53,7 @@ export async function startSmtpSink(): Promise<{ port: number; mails: ReceivedMa
           socket.write('250 ok\r\n');
         } else if (verb === 'RCPT') {
           current.to.push(line.slice(8));
-          socket.write('250 ok\r\n');
+          socket.write(`${options.rcptReply ?? '250 ok'}\r\n`);
         } else if (verb === 'DATA') {
           inData = true;
           socket.write('354 go\r\n');

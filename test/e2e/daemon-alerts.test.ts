@@ -146,7 +146,7 @@ describe.each(STORE_KINDS)('mailwarden run against the lab, state on %s', (kind:
       expect(mail.text).toContain(`${zone}: ok → fail`);
       expect(mail.text).toContain(`before: DMARC policy for ${zone} is reject`);
       expect(mail.text).toContain('fix: After checking the aggregate reports');
-      expect(mail.html).toContain(`<b>${zone}</b>: ok → fail`);
+      expect(mail.html).toContain(`<div class="who">${zone}: ok → fail</div>`);
 
       // Restart while the failure is open: nothing is re-sent …
       const first = await daemon.stop('SIGTERM');
@@ -283,6 +283,37 @@ describe('mailwarden run against the lab', () => {
     } finally {
       await daemon.stop();
       await restoreZone(zone);
+      await config.remove();
+    }
+  }, 90_000);
+
+  it('a domain already broken when it is added alerts at its first check, once, grouped as "already failing"', async () => {
+    resetReceivers();
+    const zone = 'spf-plusall.test';
+    const config = await labConfig([zone]);
+    const daemon = startDaemon(config.file);
+    try {
+      await waitFor(
+        'the first-check alert on every channel',
+        () =>
+          receivers.slack.requests.length >= 1 &&
+          receivers.smtp.mails.length >= 1 &&
+          accepted(receivers.webhook.requests).length >= 1,
+      );
+      expect(daemon.lines('run finished')[0]).toMatchObject({ domains: 1, resolverHealthy: true });
+      const notices = webhookNotices(accepted(receivers.webhook.requests)[0]!);
+      expect(notices.length).toBeGreaterThan(0);
+      expect(new Set(notices.map((n) => n.type))).toEqual(new Set(['baseline']));
+      expect(notices.find((n) => n.check === 'spf.policy')).toMatchObject({ domain: zone, after: { status: 'fail' } });
+      expect(slackText(receivers.slack.requests[0]!)).toContain('Already failing at first check · spf.policy');
+      expect(mimeParts(receivers.smtp.mails[0]!.data).text).toContain('Already failing at first check · spf.policy');
+      // Later checks of the unchanged domain send nothing more (it is open; the reminder comes after 24 h).
+      const runs = daemon.lines('run finished').length;
+      await waitFor('two more runs', () => daemon.lines('run finished').length >= runs + 2);
+      expect(receivers.slack.requests).toHaveLength(1);
+      expect(receivers.smtp.mails).toHaveLength(1);
+    } finally {
+      await daemon.stop();
       await config.remove();
     }
   }, 90_000);

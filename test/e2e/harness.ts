@@ -124,6 +124,8 @@ export interface E2eConfig {
   /** Extra top-level YAML appended as is. */
   extra?: string;
   alerting?: string;
+  /** Extra keys of both routes, e.g. `baseline: false`. */
+  routeOptions?: string;
   /** state.url; a SQLite file in the config's directory when absent. */
   stateUrl?: string;
 }
@@ -146,8 +148,8 @@ export function configYaml(dir: string, options: E2eConfig): string {
     to: [ops@e2e.test]
   hook: { type: webhook, url: "${r.webhook.url}/hook", secret: ${WEBHOOK_SECRET}, timeout: 5s }
 routes:
-  - { name: chat, channels: [slack] }
-  - { name: ops, channels: [mail, hook] }
+  - { name: chat, channels: [slack], groupWait: 0s, groupInterval: 0s${options.routeOptions ? `, ${options.routeOptions}` : ''} }
+  - { name: ops, channels: [mail, hook], groupWait: 0s, groupInterval: 0s${options.routeOptions ? `, ${options.routeOptions}` : ''} }
 `
     : `channels:
   console: { type: log }

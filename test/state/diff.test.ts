@@ -37,9 +37,70 @@ function run(steps: DomainReport[], start = Date.parse('2025-01-01T00:00:00Z')) 
 }
 
 describe('diff and alert semantics', () => {
-  it('sets the baseline silently, even when it is bad', () => {
-    const [first] = run([report(finding('spf.policy', 'fail'), finding('dmarc.policy', 'ok'))]);
-    expect(first!.kinds).toEqual([]);
+  it('opens an alert at the first check for what already fails or warns (a baseline change), and for nothing else', () => {
+    const [first] = run([
+      report(finding('spf.policy', 'fail'), finding('dmarc.policy', 'ok'), finding('dkim.key', 'warn')),
+    ]);
+    expect(first!.kinds).toEqual(['baseline', 'baseline']);
+    const [spf, dkim] = first!.result.changes;
+    expect(spf).toMatchObject({ check: 'spf.policy', after: { status: 'fail' } });
+    expect(spf!.before).toBeUndefined();
+    expect(spf!.alert).toEqual({ kind: 'regression', since: '2025-01-01T00:00:00.000Z', status: 'fail' });
+    expect(dkim!.alert?.status).toBe('warn');
+    const findings = first!.result.state.findings;
+    expect(findings['spf.policy|example.nl']?.open?.kind).toBe('regression');
+    expect(findings['dmarc.policy|example.nl']?.open).toBeUndefined();
+  });
+
+  it('a domain broken at its first check is reminded, and its recovery resolves the alert it opened', () => {
+    let state: DomainState | undefined;
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    const at = (ms: number) => new Date(t0 + ms);
+    const first = evaluate(state, report(finding('spf.policy', 'fail')), settings, at(0));
+    state = first.state;
+    const later = evaluate(state, report(finding('spf.policy', 'fail')), settings, at(settings.reminderInterval));
+    expect(later.reminders.map((c) => c.kind)).toEqual(['baseline']);
+    state = later.state;
+    state = evaluate(
+      state,
+      report(finding('spf.policy', 'ok')),
+      settings,
+      at(settings.reminderInterval + 60_000),
+    ).state;
+    const recovered = evaluate(
+      state,
+      report(finding('spf.policy', 'ok')),
+      settings,
+      at(settings.reminderInterval + 120_000),
+    );
+    expect(recovered.changes.map((c) => c.kind)).toEqual(['recovery']);
+    expect(recovered.changes[0]!.alert).toEqual(first.changes[0]!.alert);
+  });
+
+  it('keeps the identity of an alert through a partial recovery, and an escalation names the alert it replaces', () => {
+    const steps = run([
+      report(finding('dmarc.policy', 'ok')),
+      report(finding('dmarc.policy', 'warn')),
+      report(finding('dmarc.policy', 'warn')),
+      report(finding('dmarc.policy', 'fail')),
+      report(finding('dmarc.policy', 'fail')),
+      report(finding('dmarc.policy', 'warn')),
+      report(finding('dmarc.policy', 'warn')),
+      report(finding('dmarc.policy', 'ok')),
+      report(finding('dmarc.policy', 'ok')),
+    ]);
+    const warnAlert = steps[2]!.result.changes[0]!.alert!;
+    expect(warnAlert.status).toBe('warn');
+    const escalation = steps[4]!.result.changes[0]!;
+    expect(escalation.kind).toBe('regression');
+    expect(escalation.replaces).toEqual(warnAlert);
+    expect(escalation.alert?.status).toBe('fail');
+    const partial = steps[6]!.result.changes[0]!;
+    expect(partial).toMatchObject({ kind: 'recovery', after: { status: 'warn' } });
+    expect(partial.alert).toEqual(escalation.alert);
+    const full = steps[8]!.result.changes[0]!;
+    expect(full).toMatchObject({ kind: 'recovery', after: { status: 'ok' } });
+    expect(full.alert).toEqual(escalation.alert);
   });
 
   it('confirms a regression only at the second consecutive worse result, and asks for a quick re-check', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dnsPort, resolverAddress } from './addresses.ts';
 import { writeTrustAnchors } from './anchors.ts';
@@ -173,7 +173,9 @@ function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
-async function waitForSerial(zone: BuiltZone, serial: number, timeoutMs = 10_000): Promise<void> {
+async function waitForSerial(zone: BuiltZone, serial: number): Promise<void> {
+  // A large zone (the 100,000-domain bench zone is ~200 MB signed) takes NSD a while to read after a reload.
+  const timeoutMs = 10_000 + Math.ceil((existsSync(zone.file) ? statSync(zone.file).size : 0) / 1_000_000) * 500;
   const servers = zone.nameservers.filter((ns) => ns.role !== 'dead');
   const deadline = Date.now() + timeoutMs;
   for (const ns of servers) {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authoritative, dnsPort } from './addresses.ts';
 import type { BuiltZone } from './build.ts';
@@ -63,6 +63,12 @@ export async function startNsd(instance: NsdInstance): Promise<LabProcess> {
   const configFile = join(dir, 'nsd.conf');
   writeFileSync(configFile, nsdConfig(instance));
   const firstZone = instance.zones[0]?.name;
+  // NSD answers once every zone is read: a bench zone of 100,000 domains (~200 MB signed) takes a while.
+  const zoneBytes = instance.zones.reduce(
+    (sum, zone) => sum + (existsSync(zone.file) ? statSync(zone.file).size : 0),
+    0,
+  );
+  const timeoutMs = 15_000 + Math.ceil(zoneBytes / 1_000_000) * 500;
   // a restarted NSD can find its address still held for a moment by the server children of the one it replaces
   for (let attempt = 1; ; attempt++) {
     const proc = startDaemon(
@@ -73,7 +79,7 @@ export async function startNsd(instance: NsdInstance): Promise<LabProcess> {
       join(dir, 'lab.pid'),
     );
     try {
-      await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined);
+      await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined, timeoutMs);
       return proc;
     } catch (error) {
       const busy = !isRunning(proc) && logTail(join(dir, 'nsd.log'), 3).includes('Address already in use');

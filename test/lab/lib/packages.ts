@@ -15,10 +15,12 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
   { name: 'iproute2', program: '/usr/sbin/ip' },
-  // The dashboard's browser tests and PDF reports (headless printing).
+  // The dashboard's browser tests and PDF reports (headless printing), and the alert e-mail screenshots.
   { name: 'chromium', program: '/usr/bin/chromium' },
   // The state store's PostgreSQL (started on demand, see postgres.ts); postgresql-common comes only with a server.
   { name: 'postgresql', program: '/usr/bin/pg_ctlcluster' },
+  // The alert tests' Alertmanager (started by the test on loopback, see alertmanager.ts).
+  { name: 'prometheus-alertmanager', program: '/usr/bin/prometheus-alertmanager' },
 ];
 
 const policyRcD = '/usr/sbin/policy-rc.d';
