@@ -1,6 +1,6 @@
 /**
  * A lab zone with N generated mail domains under bench.test, shaped like a hoster's customer base: every domain
- * uses the same two MX hosts and the same SPF include, a DMARC record and one DKIM selector; a few per hundred are
+ * uses the same two MX hosts (with DANE-EE TLSA records) and the same SPF include, a DMARC record and one DKIM selector; a few per hundred are
  * broken the usual ways, so the bench exercises both the good and the failing paths.
  */
 export const BENCH_ZONE = 'bench.test';
@@ -16,6 +16,8 @@ export function benchDomain(index: number): string {
 export function benchZoneText(count: number): string {
   const lines = [
     '; lab: sign=ecdsap256sha256',
+    '; lab: tlsa=_25._tcp.mx1 3 1 1 cert:good',
+    '; lab: tlsa=_25._tcp.mx2 3 1 1 cert:good',
     `mx1 A ${BENCH_MX_ADDRESSES[0]}`,
     `mx2 A ${BENCH_MX_ADDRESSES[1]}`,
     '_spf TXT "v=spf1 ip4:127.25.0.0/24 -all"',
@@ -33,4 +35,28 @@ export function benchZoneText(count: number): string {
     if (variant !== 4) lines.push(`s1._domainkey.${label} TXT "v=DKIM1; k=ed25519; p=${key.slice(16)}"`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The daemon passes' fleet: any number of customer domains `dNNNNNN.fleet.test` from one small signed zone of
+ * wildcards (RFC 4592, with their NSEC proofs), so 100,000 domains cost no 200 MB zone to sign and load. Every name
+ * gets the two shared MX hosts and one TXT RRset that holds both an SPF and a DMARC record (each query keeps the one
+ * it looks for; `_dmarc.<name>` matches the same wildcard). DKIM selectors are absent: a wildcard cannot reach them.
+ */
+export const FLEET_ZONE = 'fleet.test';
+
+export function fleetDomain(index: number): string {
+  return `d${String(index).padStart(6, '0')}.${FLEET_ZONE}`;
+}
+
+export function fleetZoneText(): string {
+  return `${[
+    '; lab: sign=ecdsap256sha256',
+    `mx1 A ${BENCH_MX_ADDRESSES[0]}`,
+    `mx2 A ${BENCH_MX_ADDRESSES[1]}`,
+    '* MX 10 mx1',
+    '* MX 20 mx2',
+    '* TXT "v=spf1 ip4:127.25.0.0/24 -all"',
+    '* TXT "v=DMARC1; p=reject; rua=mailto:dmarc@fleet.test"',
+  ].join('\n')}\n`;
 }

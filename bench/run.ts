@@ -16,9 +16,20 @@ import { replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { createTestDatabase } from '../test/lab/postgres.ts';
+import { benchCheckSpeed } from './check-speed.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
-import { BENCH_MX_ADDRESSES, BENCH_ZONE, benchDomain, benchZoneText, LAB_POSTFIX_GOOD } from './generate-zone.ts';
+import {
+  BENCH_MX_ADDRESSES,
+  BENCH_ZONE,
+  benchDomain,
+  benchZoneText,
+  FLEET_ZONE,
+  fleetDomain,
+  fleetZoneText,
+  LAB_POSTFIX_GOOD,
+} from './generate-zone.ts';
+import { benchHostile } from './hostile.ts';
 import { benchStores, describeStoreBench } from './store.ts';
 
 const { values } = parseArgs({
@@ -31,9 +42,14 @@ const { values } = parseArgs({
     'skip-dashboard': { type: 'boolean', default: false },
     'store-domains': { type: 'string', default: '100000' },
     'skip-store': { type: 'boolean', default: false },
+    // bench/check-speed.ts: the CLI against the dnsperf floor at these sizes; 'only' skips the other passes.
+    'check-sizes': { type: 'string', default: '2000,4000' },
+    'check-only': { type: 'boolean', default: false },
+    'check-profile-dir': { type: 'string' },
   },
 });
-const count = Number(values.domains);
+const checkSizes = values['check-sizes'].split(',').map(Number);
+const count = Math.max(Number(values.domains), ...checkSizes);
 const concurrency = Number(values.concurrency);
 const daemonCount = Number(values['daemon-domains'] ?? count);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -128,10 +144,10 @@ async function main(): Promise<void> {
   await acquireLab(log, { persistent: false });
   try {
     const zoneStarted = performance.now();
-    const zoneSize = Math.max(count, values['skip-daemon'] ? 0 : daemonCount);
-    await replaceZone(BENCH_ZONE, benchZoneText(zoneSize));
+    await replaceZone(BENCH_ZONE, benchZoneText(count));
+    if (!values['skip-daemon']) await replaceZone(FLEET_ZONE, fleetZoneText());
     log(
-      `bench zone with ${zoneSize} domains signed and loaded in ${((performance.now() - zoneStarted) / 1000).toFixed(1)} s`,
+      `bench zone with ${count} domains signed and loaded in ${((performance.now() - zoneStarted) / 1000).toFixed(1)} s`,
     );
     const domains = Array.from({ length: count }, (_, index) => benchDomain(index + 1));
     console.log(`mailwarden bench: ${count} domains, concurrency ${concurrency}, Node ${process.version}`);
@@ -143,6 +159,14 @@ async function main(): Promise<void> {
       ),
     );
     try {
+      await benchCheckSpeed({
+        domains,
+        sizes: checkSizes,
+        concurrency,
+        log,
+        ...(values['check-profile-dir'] ? { profileDir: values['check-profile-dir'] } : {}),
+      });
+      if (values['check-only']) return;
       printPass(await pass('check, every monitor', domains, MONITORS));
       console.log(
         `${'SMTP connections'.padEnd(26)} ${proxies.map((p, i) => `${BENCH_MX_ADDRESSES[i]}: ${p.connections}`).join(', ')} ` +
@@ -151,8 +175,9 @@ async function main(): Promise<void> {
       printPass(await pass('check, mx only', domains, byName(['mx'])));
       printPass(await pass('check, spf+dmarc+dkim', domains, byName(['spf', 'dmarc', 'dkim'])));
       printPass(await pass('check, dnssec only', domains, byName(['dnssec'])));
+      for (const line of await benchHostile(labInfo())) console.log(line);
       if (!values['skip-daemon']) {
-        const daemonDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
+        const daemonDomains = Array.from({ length: daemonCount }, (_, index) => fleetDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
       }
       if (!values['skip-store'])
@@ -164,6 +189,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await restoreZone(BENCH_ZONE).catch((error: unknown) => log(`could not remove the bench zone: ${String(error)}`));
+    await restoreZone(FLEET_ZONE).catch((error: unknown) => log(`could not remove the fleet zone: ${String(error)}`));
     await releaseLab(log, { stop: true });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { RouteConfig } from '../config/schema.ts';
 import type { Language } from '../i18n/types.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Notice, OutboxEntry } from '../state/types.ts';
@@ -48,6 +49,7 @@ export function outboxEntries(
   channels: readonly string[],
   notices: readonly Notice[],
   now: Date,
+  sendAt: Date = now,
 ): OutboxEntry[] {
   return channels.map((channel) => ({
     id: outboxId(route, channel, notices),
@@ -55,7 +57,7 @@ export function outboxEntries(
     channel,
     createdAt: now.toISOString(),
     attempts: 0,
-    nextAttemptAt: now.toISOString(),
+    nextAttemptAt: sendAt.toISOString(),
     notices: [...notices],
   }));
 }
@@ -89,6 +91,9 @@ export class Outbox {
   readonly #onDelivery: ((event: DeliveryEvent) => void) | undefined;
   readonly #now: () => Date;
   #routeLanguages: ReadonlyMap<string, Language> = new Map();
+  #groupIntervals: ReadonlyMap<string, number> = new Map();
+  /** When each route last sent on each channel (ms); forgotten at a restart, which then sends at most once early. */
+  readonly #lastSentAt = new Map<string, number>();
 
   constructor(store: StateStore, channels: Map<string, Channel>, logger: Logger, options: OutboxOptions = {}) {
     this.#store = store;
@@ -104,9 +109,10 @@ export class Outbox {
     this.#channels = channels;
   }
 
-  /** The `language` of each route that sets one; it wins over the channel's own. */
-  setRouteLanguages(languages: ReadonlyMap<string, Language>): void {
-    this.#routeLanguages = languages;
+  /** Each route's `language` (it wins over the channel's own) and `groupInterval`. */
+  setRoutes(routes: readonly Pick<RouteConfig, 'name' | 'language' | 'groupInterval'>[]): void {
+    this.#routeLanguages = new Map(routes.flatMap((route) => (route.language ? [[route.name, route.language]] : [])));
+    this.#groupIntervals = new Map(routes.map((route) => [route.name, route.groupInterval]));
   }
 
   setRetry(retry: RetryPolicy, sendTimeoutMs = this.#sendTimeoutMs): void {
@@ -122,57 +128,88 @@ export class Outbox {
     return this.#draining;
   }
 
+  /**
+   * One pass. Due entries are grouped per route and channel; a group also takes the route's entries that are still
+   * waiting out their `groupWait` (a wave across many check slots becomes one message), and a route that sent less
+   * than `groupInterval` ago waits for it (resolver trouble excepted).
+   */
   async #pass(now: Date): Promise<DeliveryReport> {
     const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
     const due = await this.#store.dueOutbox(now.toISOString(), PASS_SIZE);
-    const byChannel = Map.groupBy(due, (entry) => entry.channel);
+    if (due.length === 0) return report;
+    const waiting = (await this.#store.listOutbox()).filter(
+      (entry) => entry.attempts === 0 && Date.parse(entry.nextAttemptAt) > now.getTime(),
+    );
+    const groups = Map.groupBy([...due, ...waiting], (entry) => `${entry.channel}\u0000${entry.route}`);
+    const dueKeys = new Set(due.map((entry) => `${entry.channel}\u0000${entry.route}`));
+    const byChannel = Map.groupBy(
+      [...groups].filter(([key]) => dueKeys.has(key)).map(([, entries]) => entries),
+      (entries) => entries[0]!.channel,
+    );
     await Promise.all(
-      [...byChannel.values()].map(async (entries) => {
-        for (const entry of entries) report[await this.#attempt(entry)]++;
+      [...byChannel.values()].map(async (channelGroups) => {
+        for (const entries of channelGroups) {
+          const outcome = await this.#deliverGroup(entries, now);
+          if (outcome) report[outcome] += entries.length;
+        }
       }),
     );
     return report;
   }
 
-  async #attempt(entry: OutboxEntry): Promise<keyof DeliveryReport> {
-    const channel = this.#channels.get(entry.channel);
-    const attempts = entry.attempts + 1;
+  async #deliverGroup(entries: OutboxEntry[], now: Date): Promise<keyof DeliveryReport | undefined> {
+    const { route, channel: channelName } = entries[0]!;
+    const lastSent = this.#lastSentAt.get(`${channelName}\u0000${route}`);
+    const interval = this.#groupIntervals.get(route) ?? 0;
+    const urgent = entries.some((entry) => entry.notices.some((notice) => notice.type === 'resolver-down'));
+    if (!urgent && lastSent !== undefined && now.getTime() < lastSent + interval) {
+      const at = new Date(lastSent + interval).toISOString();
+      for (const entry of entries) await this.#store.saveAttempt({ ...entry, nextAttemptAt: at });
+      return undefined;
+    }
+    const channel = this.#channels.get(channelName);
+    const attempts = Math.max(...entries.map((entry) => entry.attempts)) + 1;
+    const notices = [
+      ...new Map(entries.flatMap((entry) => entry.notices).map((notice) => [notice.key, notice])).values(),
+    ];
+    const id = entries.length === 1 ? entries[0]!.id : outboxId(route, channelName, notices);
+    const where = { channel: channelName, route, id, entries: entries.length, attempts };
     try {
-      if (!channel) throw new Error(`channel "${entry.channel}" is no longer configured`);
+      if (!channel) throw new Error(`channel "${channelName}" is no longer configured`);
       await withTimeout(
         channel.send({
-          idempotencyKey: entry.id,
-          route: entry.route,
-          digest: buildDigest(entry.notices, {
-            language: this.#routeLanguages.get(entry.route) ?? channel.language ?? 'en',
-          }),
-          notices: entry.notices,
+          idempotencyKey: id,
+          route,
+          digest: buildDigest(notices, { language: this.#routeLanguages.get(route) ?? channel.language ?? 'en' }),
+          notices,
         }),
         this.#sendTimeoutMs,
-        `no answer from channel "${entry.channel}" within ${this.#sendTimeoutMs} ms`,
+        `no answer from channel "${channelName}" within ${this.#sendTimeoutMs} ms`,
       );
     } catch (error) {
       const message = scrub(error instanceof Error ? error.message : String(error), channel?.secrets() ?? []);
       const failedAt = this.#now();
-      const where = { channel: entry.channel, route: entry.route, id: entry.id, attempts, error: message };
       if (isPermanentDeliveryError(error)) {
-        await this.#store.deadLetter(entry.id, message, failedAt.toISOString());
-        this.#onDelivery?.({ channel: entry.channel, route: entry.route, ok: false, dead: true });
-        this.#logger.error(where, 'alert refused by the receiver; dead-lettered (mailwarden outbox retry <id>)');
+        for (const entry of entries) await this.#store.deadLetter(entry.id, message, failedAt.toISOString());
+        this.#onDelivery?.({ channel: channelName, route, ok: false, dead: true });
+        this.#logger.error(
+          { ...where, error: message },
+          'alert refused by the receiver; dead-lettered (mailwarden outbox retry <id>)',
+        );
         return 'dead';
       }
       const nextAttemptAt = new Date(failedAt.getTime() + backoffMs(attempts, this.#retry)).toISOString();
-      await this.#store.saveAttempt({ ...entry, attempts, nextAttemptAt, lastError: message });
-      this.#onDelivery?.({ channel: entry.channel, route: entry.route, ok: false });
-      this.#logger.warn({ ...where, nextAttemptAt }, 'alert delivery failed; will retry');
+      for (const entry of entries)
+        await this.#store.saveAttempt({ ...entry, attempts, nextAttemptAt, lastError: message });
+      this.#onDelivery?.({ channel: channelName, route, ok: false });
+      this.#logger.warn({ ...where, nextAttemptAt, error: message }, 'alert delivery failed; will retry');
       return 'failed';
     }
-    await this.#store.completeOutbox(entry.id, this.#now().toISOString());
-    this.#onDelivery?.({ channel: entry.channel, route: entry.route, ok: true });
-    this.#logger.info(
-      { channel: entry.channel, route: entry.route, id: entry.id, notices: entry.notices.length, attempts },
-      'alert delivered',
-    );
+    const sentAt = this.#now();
+    this.#lastSentAt.set(`${channelName}\u0000${route}`, sentAt.getTime());
+    for (const entry of entries) await this.#store.completeOutbox(entry.id, sentAt.toISOString());
+    this.#onDelivery?.({ channel: channelName, route, ok: true });
+    this.#logger.info({ ...where, notices: notices.length }, 'alert delivered');
     return 'delivered';
   }
 

@@ -81,7 +81,7 @@ export class WebhookChannel implements Channel {
   async #post(body: string, idempotencyKey: string): Promise<void> {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
-      ...this.#config.headers,
+      ...Object.fromEntries(Object.entries(this.#config.headers).map(([name, value]) => [name, value.reveal()])),
       'content-type': 'application/json',
       'user-agent': 'mailwarden',
       'idempotency-key': idempotencyKey,
@@ -105,6 +105,10 @@ export class WebhookChannel implements Channel {
   }
 
   secrets(): string[] {
-    return [this.#config.url.reveal(), ...(this.#config.secret ? [this.#config.secret.reveal()] : [])];
+    return [
+      this.#config.url.reveal(),
+      ...(this.#config.secret ? [this.#config.secret.reveal()] : []),
+      ...Object.values(this.#config.headers).map((value) => value.reveal()),
+    ];
   }
 }

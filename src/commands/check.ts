@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkDomains } from '../check/check-domain.ts';
+import type { CheckSetup } from '../check/check-setup.ts';
+import { JsonReportStream, reportJson } from '../check/json-stream.ts';
+import { defaultWorkers, runChecks } from '../check/run-checks.ts';
 import { parseDomainName } from '../config/domain-name.ts';
 import { parseTrustAnchors } from '../dns/dnssec/trust-anchors.ts';
 import { createResolver, parseServerAddress } from '../dns/resolver.ts';
 import { checkDnssecSupport, type ResolverProblem } from '../dns/resolver-health.ts';
-import type { DnsClient } from '../dns/types.ts';
+import type { DnsClient, QueryStats } from '../dns/types.ts';
 import { chooseLanguage } from '../i18n/language.ts';
-import { nagiosExitCode } from '../model.ts';
+import type { DomainReport } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
-import { RunShared } from '../monitors/run-shared.ts';
-import { type CheckOptions, DEFAULT_CHECK_OPTIONS, type MonitorContext } from '../monitors/types.ts';
-import { createTargetGuard } from '../net/target-guard.ts';
+import { type CheckOptions, DEFAULT_CHECK_OPTIONS } from '../monitors/types.ts';
 import { formatReportsAsTable, formatTotals, type TableOptions, wantsColour } from '../report/table.ts';
 import { formatScoreLine } from '../score/format.ts';
 import { mailScore } from '../score/index.ts';
@@ -36,6 +36,7 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --rpki-origins FILE|dns:Z IP-to-origin-AS: "prefix AS" lines, or dns:<zone4>[,<zone6>] (Team Cymru format)
   --lang en|nl              language of the table (default: from LC_ALL, LC_MESSAGES or LANG, else en)
   --min-status LEVEL        show only findings at LEVEL or worse: ok, info, warn, fail (errors are always shown)
+  --workers N               threads checking at once (default: one per core, 1 for short lists)
   --json                    print {"reports":[…]} instead of tables (texts in English, with reason and params)
   --stats                   print DNS query statistics to stderr
 
@@ -158,6 +159,7 @@ async function check(argv: string[]): Promise<number> {
       'retry-delay': { type: 'string' },
       'rpki-vrps': { type: 'string' },
       'rpki-origins': { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       lang: { type: 'string' },
       'min-status': { type: 'string' },
@@ -216,13 +218,8 @@ async function check(argv: string[]): Promise<number> {
   if (Object.keys(transport).length > 0) options.transport = transport;
   if (values['rpki-vrps'] || values['rpki-origins'])
     options.rpki = { vrps: values['rpki-vrps'], origins: values['rpki-origins'] };
-  const guard = createTargetGuard({
-    allowPrivateTargets: options.allowPrivateTargets,
-    trusted: dns.servers.map((server) => server.address),
-  });
-  const shared = new RunShared();
-  const context: MonitorContext = { dns, guard, options, shared, now: () => new Date() };
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
+  const workers = positiveInteger(values.workers, '--workers', defaultWorkers(domains.length));
 
   const started = performance.now();
   const resolverProblem = await judgeResolver(dns);
@@ -240,13 +237,24 @@ async function check(argv: string[]): Promise<number> {
         'Use a validating resolver that passes DNSSEC data (--resolver).\n',
     );
   }
-  const reports = await checkDomains(domains, () => context, concurrency, monitors);
+  const setup: CheckSetup = {
+    servers: [...dns.servers],
+    resolverTimeoutMs: Math.min(timeoutMs, 5_000),
+    options,
+    monitors: monitors.map((monitor) => monitor.name),
+    concurrency,
+  };
+  const json = values.json ? new JsonReportStream(process.stdout) : undefined;
+  const reports: DomainReport[] = [];
+  const run = await runChecks(domains, setup, { workers, json: json !== undefined }, async (item) => {
+    if (json) await json.write(item.json ?? reportJson(item.report!));
+    else reports.push(item.report!);
+  });
   const seconds = (performance.now() - started) / 1000;
 
-  if (values.json) {
+  if (json) {
     const resolver = resolverProblem ? { problem: resolverProblem.kind, message: resolverProblem.message } : undefined;
-    const scored = reports.map((report) => ({ ...report, score: mailScore(report) }));
-    process.stdout.write(`${JSON.stringify({ reports: scored, ...(resolver ? { resolver } : {}) }, null, 2)}\n`);
+    await json.end(resolver);
   } else {
     const stdout = process.stdout;
     const width = stdout.isTTY && stdout.columns ? Math.min(stdout.columns, 100) : 100;
@@ -258,18 +266,24 @@ async function check(argv: string[]): Promise<number> {
     if (reports.length > 1) stdout.write(`\n${formatTotals(reports, language)}`);
   }
   if (values.stats) {
-    const stats = dns.stats();
+    const stats = addStats(dns.stats(), run.stats);
     process.stderr.write(
       `${domains.length} domains in ${seconds.toFixed(2)} s; DNS: ${stats.requested} requested, ${stats.sent} sent ` +
         `(${(stats.sent / domains.length).toFixed(2)} per domain), ${stats.cacheHits} cache hits, ${stats.coalesced} coalesced, ` +
         `${stats.timeouts} timeouts\n`,
     );
   }
-  const code = nagiosExitCode(reports);
+  const code = run.tally.code();
   return resolverProblem && code < 2 ? 3 : code;
 }
 
 const DNSSEC_DEPENDENT = new Set(['dnssec', 'dane']);
+
+function addStats(a: QueryStats, b: QueryStats): QueryStats {
+  const sum = { ...a };
+  for (const key of Object.keys(sum) as (keyof QueryStats)[]) sum[key] += b[key];
+  return sum;
+}
 
 /** Whether the resolver answers at all and passes DNSSEC data; undefined when it is fit for the job. */
 async function judgeResolver(dns: DnsClient): Promise<ResolverProblem | undefined> {

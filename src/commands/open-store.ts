@@ -15,6 +15,8 @@ export class StoreOpenProblem extends Error {
 export interface OpenOptions {
   /** `state import` opens (and creates) the database beside the old state it is about to move in. */
   allowLegacyBeside?: boolean;
+  /** The daemon takes the store's lock (a second daemon is refused); the other commands work beside it. */
+  daemon?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function openConfiguredStore(config: Config, options: OpenOptions =
   const url = config.state.url.reveal();
   const store = createStateStore(url, {
     ...(config.state.password ? { password: config.state.password.reveal() } : {}),
+    exclusive: options.daemon === true,
   });
   try {
     await store.open();

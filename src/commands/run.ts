@@ -55,7 +55,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   for (const warning of config.warnings) logger.warn(warning);
   let store: StateStore;
   try {
-    store = await openConfiguredStore(config);
+    store = await openConfiguredStore(config, { daemon: true });
   } catch (error) {
     if (error instanceof StoreOpenProblem) {
       logger.fatal(error.message);

@@ -42,5 +42,20 @@ export function httpSchema(secret: z.ZodType<Secret, string>) {
         })
         .optional(),
     })
+    .superRefine((http, ctx) => {
+      const host = http.listen === undefined ? undefined : /^\[?([^\]]+?)\]?:\d+$/.exec(http.listen)?.[1];
+      const loopback = host !== undefined && (host.startsWith('127.') || host === '::1');
+      const auth = http.auth;
+      const hasAuth = auth !== undefined && (auth.token ?? auth.basic ?? auth.trustedProxy) !== undefined;
+      if (http.dashboard && host !== undefined && !loopback && !hasAuth) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dashboard'],
+          message:
+            `the dashboard on ${http.listen} (not loopback) needs http.auth: a token, basic credentials or a ` +
+            'trustedProxy; or listen on 127.0.0.1 / [::1]',
+        });
+      }
+    })
     .prefault({});
 }

@@ -9,6 +9,7 @@ import { httpSchema } from './http-schema.ts';
 import { parseMailbox } from './mailbox.ts';
 import { resolveSecret, Secret } from './secret.ts';
 import { didYouMean } from './suggest.ts';
+import { headerNameProblem, headerValueProblem, urlProblem } from './url.ts';
 
 export interface SchemaEnvironment {
   env: NodeJS.ProcessEnv;
@@ -64,6 +65,20 @@ const transportSettings = z
     rolloverWarnDays: z.number().min(0).optional(),
     httpsPort: z.number().int().min(1).max(65535).optional(),
     mtaStsMaxBytes: z.number().int().min(1024).optional(),
+    /** Total time of one SMTP probe of one address (banner + EHLO + STARTTLS + QUIT). */
+    probeDeadline: optionalDuration,
+  })
+  .prefault({});
+
+/** What one domain check and one batch may cost (defaults in src/monitors/limits.ts; batch: none). */
+const checkLimitSettings = z
+  .strictObject({
+    domainDeadline: optionalDuration,
+    batchDeadline: optionalDuration,
+    dnsQueriesPerDomain: z.number().int().min(10).optional(),
+    dnsBytesPerDomain: z.number().int().min(65_536).optional(),
+    mxHostsPerDomain: z.number().int().min(1).optional(),
+    addressesPerHost: z.number().int().min(1).optional(),
   })
   .prefault({});
 
@@ -183,7 +198,32 @@ export function createConfigSchema(environment: SchemaEnvironment) {
       return resolved.secret as Secret;
     });
 
-  const slackChannel = z.strictObject({ type: z.literal('slack'), url: secret, timeout: duration('10s'), language });
+  /** A secret that must be an http(s) URL; the problem never quotes it. */
+  const secretUrl = secret.superRefine((value, ctx) => {
+    const problem = urlProblem(value.reveal());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  /** Header values may carry tokens (Authorization): secrets, resolved like every other. */
+  const headerValue = secret.superRefine((value, ctx) => {
+    const problem = headerValueProblem(value.reveal());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  const headers = z
+    .record(z.string(), headerValue)
+    .superRefine((record, ctx) => {
+      for (const name of Object.keys(record)) {
+        const problem = headerNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    })
+    .default({});
+
+  const slackChannel = z.strictObject({
+    type: z.literal('slack'),
+    url: secretUrl,
+    timeout: duration('10s'),
+    language,
+  });
   const logChannel = z.strictObject({ type: z.literal('log'), language });
   const emailChannel = z.strictObject({
     type: z.literal('email'),
@@ -205,12 +245,12 @@ export function createConfigSchema(environment: SchemaEnvironment) {
   });
   const webhookChannel = z.strictObject({
     type: z.literal('webhook'),
-    url: secret,
+    url: secretUrl,
     /** HMAC-SHA256 key for the X-Mailwarden-Signature header. */
     secret: secret.optional(),
     format: z.enum(['json', 'alertmanager']).default('json'),
     timeout: duration('10s'),
-    headers: z.record(z.string(), z.string()).default({}),
+    headers,
     language,
   });
   const channel = z.discriminatedUnion('type', [slackChannel, emailChannel, webhookChannel, logChannel], {
@@ -258,6 +298,7 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           rpki: z
             .strictObject({ vrps: z.string().min(1).optional(), origins: z.string().min(1).optional() })
             .prefault({}),
+          limits: checkLimitSettings,
         })
         .prefault({}),
       schedule: z

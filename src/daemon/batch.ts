@@ -1,5 +1,6 @@
 import { outboxEntries } from '../alerts/outbox.ts';
-import { routeNotices } from '../alerts/routing.ts';
+import { routeUnsilenced } from '../alerts/routing.ts';
+import type { Silence } from '../alerts/silences.ts';
 import { checkDomains } from '../check/check-domain.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import type { DnsClient } from '../dns/types.ts';
@@ -27,6 +28,8 @@ export interface BatchEnvironment {
   context(domain: DomainConfig, shared: RunShared): MonitorContext;
   now(): Date;
   random(): number;
+  /** Aborted when the daemon stops: the running batch's checks end early. */
+  stopSignal?: AbortSignal;
 }
 
 /** Step 1's result: the reports, and whether the resolver could be trusted while they were made. */
@@ -45,6 +48,8 @@ export interface JudgedBatch {
   notices: Notice[];
   /** When each domain is due next (ms since the epoch). */
   due: Map<string, number>;
+  /** Notices a silence or maintenance window held back: recorded (history, log), not sent. */
+  silenced: { notice: Notice; silence: Silence }[];
 }
 
 export interface BatchSummary {
@@ -75,6 +80,7 @@ export async function checkBatch(env: BatchEnvironment, domains: readonly Domain
     (name) => env.context(byName.get(name)!, shared),
     env.config.schedule.concurrency,
     env.monitors,
+    { batchDeadlineMs: env.config.checks.limits.batchDeadline, signal: env.stopSignal },
   );
   const checkMs = Math.round(performance.now() - started);
   if (raw.some((report) => report.findings.some((finding) => finding.status === 'error')))
@@ -118,6 +124,7 @@ export function judgeBatch(
   checked: CheckedBatch,
   global: GlobalState,
   now: Date,
+  silences: readonly Silence[] = [],
 ): JudgedBatch {
   const { config } = env;
   const at = now.toISOString();
@@ -190,11 +197,15 @@ export function judgeBatch(
     }
   }
 
-  for (const [route, routed] of routeNotices(config.routes, notices)) {
-    write.outbox.push(...outboxEntries(route.name, route.channels, routed, now));
+  const { routed, silenced } = routeUnsilenced(config.routes, notices, silences, now);
+  for (const [route, forRoute] of routed) {
+    // A route's first notice waits `groupWait` for the rest of its wave (the delivery pass sends the wave as one).
+    const urgent = forRoute.some((notice) => notice.type === 'resolver-down');
+    const sendAt = new Date(now.getTime() + (urgent ? 0 : route.groupWait));
+    write.outbox.push(...outboxEntries(route.name, route.channels, forRoute, now, sendAt));
   }
   const { global: newGlobal, ...rest } = write;
-  return { write: newGlobal ? { ...rest, global: newGlobal } : rest, changes, notices, due };
+  return { write: newGlobal ? { ...rest, global: newGlobal } : rest, changes, notices, due, silenced };
 }
 
 /** The resolver's own alert: raised once when it goes bad, cleared once when it answers again. */

@@ -1,5 +1,6 @@
 import type { Config, DomainConfig } from '../config/load.ts';
 import type { DnssecSettings } from '../monitors/dnssec/settings.ts';
+import type { CheckLimits } from '../monitors/limits.ts';
 import { type CheckOptions, DEFAULT_CHECK_OPTIONS } from '../monitors/types.ts';
 import type { TransportOptions } from '../smtp/settings.ts';
 
@@ -35,6 +36,17 @@ export function transportOptions(transport: Checks['transport']): Partial<Transp
     rolloverWarnDays: transport.rolloverWarnDays,
     httpsPort: transport.httpsPort,
     mtaStsMaxBytes: transport.mtaStsMaxBytes,
+    probeDeadlineMs: transport.probeDeadline,
+  });
+}
+
+export function limitOptions(limits: Checks['limits']): Partial<CheckLimits> {
+  return defined({
+    domainDeadlineMs: limits.domainDeadline,
+    dnsQueriesPerDomain: limits.dnsQueriesPerDomain,
+    dnsBytesPerDomain: limits.dnsBytesPerDomain,
+    mxHostsPerDomain: limits.mxHostsPerDomain,
+    addressesPerHost: limits.addressesPerHost,
   });
 }
 
@@ -43,6 +55,7 @@ export function checkOptionsFor(config: Config, domain: DomainConfig): CheckOpti
   const checks = config.checks;
   const dnssec = dnssecOptions(checks.dnssec);
   const transport = transportOptions(checks.transport);
+  const limits = limitOptions(checks.limits);
   return {
     ...DEFAULT_CHECK_OPTIONS,
     dkimSelectors: domain.dkimSelectors.length > 0 ? domain.dkimSelectors : checks.dkimSelectors,
@@ -55,5 +68,6 @@ export function checkOptionsFor(config: Config, domain: DomainConfig): CheckOpti
     ...(Object.keys(dnssec).length > 0 ? { dnssec } : {}),
     ...(Object.keys(transport).length > 0 ? { transport } : {}),
     ...(checks.rpki.vrps || checks.rpki.origins ? { rpki: { ...checks.rpki } } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
   };
 }

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
+import { resendToAlertmanagers } from '../alerts/alertmanager-resend.ts';
 import type { Channel } from '../alerts/channel.ts';
 import { channelOptionsOf, createChannels } from '../alerts/create-channels.ts';
+import { DependentsIndex, newlyWorseSharedKeys } from '../alerts/dependents.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
+import { type Silence, silenceMatches, silencesFromConfig } from '../alerts/silences.ts';
 import type { Config, DomainConfig } from '../config/load.ts';
 import { createResolver } from '../dns/resolver.ts';
 import type { DnsClient } from '../dns/types.ts';
@@ -100,8 +103,14 @@ export class Daemon {
   readonly #storeRetryMs: number;
   #guard!: TargetGuard;
   #outbox!: Outbox;
+  #channels!: Map<string, Channel>;
+  #configSilences: Silence[] = [];
+  readonly #dependents = new DependentsIndex();
   #stopping = false;
-  readonly #stopped: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
+  /** Aborted by stop(): the running batch ends its domain checks early instead of finishing them. */
+  /** Aborted by stop(): the running batch's checks end early, and the delivery loop stops waiting for a receiver. */
+  readonly #stop = new AbortController();
+  readonly #stopped = new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve()));
   #running = false;
   #lastTickAt: Date | undefined;
   #batchStartedAt: Date | undefined;
@@ -176,6 +185,8 @@ export class Daemon {
       this.#injected.guard ??
       createTargetGuard({ allowPrivateTargets: config.checks.allowPrivateTargets, trusted: resolvers });
     const channels = this.#injected.channels ?? createChannels(config.channels, this.#logger, channelOptionsOf(config));
+    this.#channels = channels;
+    this.#configSilences = silencesFromConfig(config.silences, this.#now());
     const retry = { initialMs: config.alerting.retryBackoff, maxMs: config.alerting.retryBackoffMax };
     if (this.#outbox) {
       this.#outbox.setChannels(channels);
@@ -188,7 +199,7 @@ export class Daemon {
         onDelivery: (event) => this.#observer?.delivery?.(event),
       });
     }
-    this.#outbox.setRouteLanguages(new Map(config.routes.flatMap((r) => (r.language ? [[r.name, r.language]] : []))));
+    this.#outbox.setRoutes(config.routes);
   }
 
   /**
@@ -243,7 +254,11 @@ export class Daemon {
   async reload(config: Config): Promise<void> {
     const before = new Set(this.#domains.keys());
     this.#apply(config);
-    for (const domain of before) if (!this.#domains.has(domain)) this.#queue.remove(domain);
+    for (const domain of before) {
+      if (this.#domains.has(domain)) continue;
+      this.#queue.remove(domain);
+      this.#dependents.remove(domain);
+    }
     await this.schedule();
     this.#logger.info(
       { domains: this.#domains.size, channels: Object.keys(config.channels).length },
@@ -262,6 +277,7 @@ export class Daemon {
       context: (domain, shared) => this.#context(domain, shared),
       now: this.#now,
       random: this.#random,
+      stopSignal: this.#stop.signal,
     };
   }
 
@@ -326,11 +342,24 @@ export class Daemon {
     return summary;
   }
 
-  /** Step 2: the batch's stored states, diffed against its reports. */
+  /** Step 2: the batch's stored states, diffed against its reports; silences in force hold notices back. */
   async #judge(domains: DomainConfig[], checked: CheckedBatch): Promise<JudgedBatch> {
     const previous = await this.#store.loadDomains(domains.map((domain) => domain.name));
     const global = await this.#store.global();
-    return judgeBatch(this.#environment(), domains, previous, checked, global, this.#now());
+    const now = this.#now();
+    const silences = await this.#silences(now);
+    const judged = judgeBatch(this.#environment(), domains, previous, checked, global, now, silences);
+    for (const { notice, silence } of judged.silenced)
+      this.#logger.info(
+        { domain: notice.change?.domain, check: notice.change?.check, type: notice.type, silence: silence.id },
+        'notice silenced (recorded in history, not sent)',
+      );
+    return judged;
+  }
+
+  /** The configuration's silences and the ones added with `mailwarden silence add`, in force now. */
+  async #silences(now: Date): Promise<Silence[]> {
+    return [...this.#configSilences, ...(await this.#store.listSilences(now.toISOString()))];
   }
 
   /** Step 3: one transaction — states, history, standards, record versions, outbox — then the new due times. */
@@ -355,6 +384,34 @@ export class Daemon {
       this.#storeProblem = undefined;
     }
     for (const [name, due] of judged.due) this.#queue.schedule(name, due);
+    this.#recheckDependents(judged);
+  }
+
+  /**
+   * Root cause: when a thing many domains share (an MX address, a TLSA set, a zone, an SPF include) starts to look
+   * worse for one of them, every domain that depends on it is checked now, so they confirm in the same wave and
+   * their alert is one grouped notice rather than one per check slot. The index is rebuilt as domains are checked.
+   */
+  #recheckDependents(judged: JudgedBatch): void {
+    const now = this.#now().getTime();
+    const inBatch = new Set(judged.write.domains.map((state) => state.domain));
+    for (const state of judged.write.domains) {
+      const findings = Object.values(state.findings).flatMap((tracked) =>
+        tracked.confirmed ? [tracked.confirmed] : [],
+      );
+      this.#dependents.update(state.domain, findings);
+    }
+    for (const state of judged.write.domains) {
+      for (const key of newlyWorseSharedKeys(state)) {
+        const dependents = this.#dependents.dependents(key).filter((domain) => !inBatch.has(domain));
+        for (const domain of dependents) this.#queue.schedule(domain, Math.min(now, this.#queue.dueAt(domain) ?? now));
+        if (dependents.length > 0)
+          this.#logger.info(
+            { thing: key, domains: dependents.length },
+            'shared thing looks worse: re-checking its domains now',
+          );
+      }
+    }
   }
 
   /** Step 4: the outbox rows are written; wake the delivery loop. */
@@ -366,7 +423,7 @@ export class Daemon {
   async run(): Promise<void> {
     await this.schedule();
     this.#running = true;
-    await Promise.all([this.#checkLoop(), this.#deliveryLoop()]);
+    await Promise.all([this.#checkLoop(), this.#deliveryLoop(), this.#resendLoop()]);
     this.#running = false;
   }
 
@@ -391,7 +448,7 @@ export class Daemon {
       let next: Date | undefined;
       try {
         // A stop does not wait for a receiver that hangs: what it was sending stays in the outbox for the next start.
-        await Promise.race([this.deliver(), this.#stopped.promise]);
+        await Promise.race([this.deliver(), this.#stopped]);
         if (this.#stopping) break;
         next = await this.#outbox.nextAttemptAt();
       } catch (error) {
@@ -402,6 +459,50 @@ export class Daemon {
       }
       if (this.#stopping) break;
       await this.#sleep(next === undefined ? MAX_SLEEP_MS : next.getTime() - this.#now().getTime());
+    }
+  }
+
+  /**
+   * Alertmanager forgets an alert it is not told about again within its resolve_timeout: every
+   * `alertmanager.resendInterval` each open alert (and the resolver's, while it fails) is sent again, with an endsAt a
+   * few intervals ahead. Only the Alertmanager channels take part; nothing is queued (the next interval sends again).
+   */
+  async #resendLoop(): Promise<void> {
+    for (;;) {
+      const due = this.#now().getTime() + this.#config.alertmanager.resendInterval;
+      while (!this.#stopping && this.#now().getTime() < due) await this.#sleep(due - this.#now().getTime());
+      if (this.#stopping) return;
+      await this.resendOpenAlerts().catch((error: unknown) =>
+        this.#logger.error({ error: error instanceof Error ? error.message : String(error) }, 'alert re-send failed'),
+      );
+    }
+  }
+
+  /** One round of Alertmanager re-sends (the re-send loop calls it; tests too). */
+  async resendOpenAlerts(): Promise<void> {
+    const now = this.#now();
+    const silences = await this.#silences(now);
+    const resolverDown = (await this.#store.global()).resolverDown;
+    const outcomes = await resendToAlertmanagers(
+      this.#channels,
+      () => this.#store.openAlerts(),
+      {
+        tagsOf: (domain) => this.#domains.get(domain)?.tags ?? [],
+        ...(resolverDown ? { resolverDown } : {}),
+        isSilenced: (row) =>
+          silences.some((silence) =>
+            silenceMatches(
+              silence,
+              { domain: row.domain, check: row.check, tags: this.#domains.get(row.domain)?.tags ?? [] },
+              now,
+            ),
+          ),
+      },
+      now,
+    );
+    for (const outcome of outcomes) {
+      if (outcome.error) this.#logger.warn(outcome, 'alertmanager re-send failed; the next interval tries again');
+      else this.#logger.debug(outcome, 'open alerts re-sent to alertmanager');
     }
   }
 
@@ -421,10 +522,10 @@ export class Daemon {
     for (const wake of [...this.#wakers]) wake();
   }
 
-  /** Stop taking work; the batch in flight finishes (its checks have timeouts) and is saved. */
+  /** Stop taking work; the batch in flight ends early (its DNS fails fast from now on) and is saved. */
   stop(): void {
     this.#stopping = true;
-    this.#stopped.resolve();
+    this.#stop.abort();
     this.#wake();
   }
 }

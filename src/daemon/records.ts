@@ -42,8 +42,11 @@ const READERS: Record<string, (finding: Finding, domain: string) => PublishedRec
       : undefined,
   'mx.records': (finding, domain) => {
     if (finding.subject !== domain || !Array.isArray(finding.evidence.mx)) return undefined;
-    const hosts = (finding.evidence.mx as { preference?: unknown; exchange?: unknown }[]).map(
-      (mx) => `${String(mx.preference)} ${String(mx.exchange)}`,
+    // Hosts are `{preference, exchange}`; a null MX (RFC 7505) is written as the text `0 .`.
+    const hosts = (finding.evidence.mx as unknown[]).map((mx) =>
+      typeof mx === 'string'
+        ? mx
+        : `${String((mx as { preference?: unknown }).preference)} ${String((mx as { exchange?: unknown }).exchange) || '.'}`,
     );
     return { kind: 'mx', subject: domain, value: canonicalSet(hosts) };
   },

@@ -9,6 +9,9 @@
  *   confirmation re-check a minute later asks again. 0 disables it.
  * - At most `maxEntries` entries; the least recently used goes first.
  * Cached answers come back with `fromCache: true` and TTLs reduced by the time spent in the cache.
+ *
+ * Answers are frozen when stored, so every hit can hand out the same object: a hit copies nothing unless a whole
+ * second has passed since the last hit of that entry (the aged copy is then made once and shared again).
  */
 import type { DnsError } from './errors.ts';
 import { canonicalName } from './names.ts';
@@ -32,13 +35,14 @@ export const CACHE_DEFAULTS = {
   errorTtlSeconds: 30,
 } as const;
 
-type Entry =
-  | { kind: 'answer'; answer: DnsAnswer; storedAt: number; expiresAt: number }
+type Entry = (
+  | { kind: 'answer'; answer: DnsAnswer; storedAt: number; expiresAt: number; view?: DnsAnswer; viewAge?: number }
   | {
       kind: 'error';
       error: DnsError;
       expiresAt: number;
-    };
+    }
+) & { touched?: number };
 
 export type CacheHit = { kind: 'answer'; answer: DnsAnswer } | { kind: 'error'; error: DnsError };
 
@@ -50,6 +54,7 @@ export class DnsCache {
   readonly #entries = new Map<string, Entry>();
   readonly #options: Required<Omit<CacheOptions, 'now'>>;
   readonly #now: () => number;
+  #tick = 0;
 
   constructor(options: CacheOptions = {}) {
     const { now, ...rest } = options;
@@ -69,18 +74,27 @@ export class DnsCache {
       this.#entries.delete(key);
       return undefined;
     }
-    // Refresh recency: Map iteration order is insertion order, so the first key is the least recently used.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Refresh recency: Map iteration order is insertion order, so the first key is the least recently used. An entry
+    // already among the newest quarter is left where it is: the hot shared names are hit thousands of times a second.
+    if (this.#tick - (entry.touched ?? 0) > this.#options.maxEntries / 4) {
+      entry.touched = ++this.#tick;
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
     if (entry.kind === 'error') return entry;
     const elapsed = Math.floor((now - entry.storedAt) / 1000);
-    return { kind: 'answer', answer: aged(entry.answer, elapsed) };
+    if (entry.view === undefined || entry.viewAge !== elapsed) {
+      entry.view = aged(entry.answer, elapsed);
+      entry.viewAge = elapsed;
+    }
+    return { kind: 'answer', answer: entry.view };
   }
 
   setAnswer(key: string, answer: DnsAnswer): void {
     const seconds = this.ttlOf(answer);
     if (seconds <= 0) return;
     const now = this.#now();
+    freezeAnswer(answer);
     this.#store(key, { kind: 'answer', answer, storedAt: now, expiresAt: now + seconds * 1000 });
   }
 
@@ -104,6 +118,7 @@ export class DnsCache {
   }
 
   #store(key: string, entry: Entry): void {
+    entry.touched = ++this.#tick;
     this.#entries.delete(key);
     this.#entries.set(key, entry);
     while (this.#entries.size > this.#options.maxEntries) {
@@ -124,12 +139,29 @@ function negativeTtl(authorities: DnsRecord[]): number | undefined {
 
 function aged(answer: DnsAnswer, elapsedSeconds: number): DnsAnswer {
   const age = (records: DnsRecord[]) =>
-    records.map((record) => ({ ...record, ttl: Math.max(0, record.ttl - elapsedSeconds) }));
-  return {
+    elapsedSeconds === 0
+      ? records
+      : records.map((record) => Object.freeze({ ...record, ttl: Math.max(0, record.ttl - elapsedSeconds) }));
+  return Object.freeze({
     ...answer,
-    answers: age(answer.answers),
-    authorities: age(answer.authorities),
-    additionals: age(answer.additionals),
+    answers: Object.freeze(age(answer.answers)) as DnsRecord[],
+    authorities: Object.freeze(age(answer.authorities)) as DnsRecord[],
+    additionals: Object.freeze(age(answer.additionals)) as DnsRecord[],
     fromCache: true,
-  };
+  });
+}
+
+/** A cached answer is shared by every caller: nobody may change it (the records' decoded data included). */
+function freezeAnswer(answer: DnsAnswer): void {
+  for (const section of [answer.answers, answer.authorities, answer.additionals]) {
+    for (const record of section) {
+      if (record.data !== null && typeof record.data === 'object') Object.freeze(record.data);
+      Object.freeze(record);
+    }
+    Object.freeze(section);
+  }
+  Object.freeze(answer.question);
+  Object.freeze(answer.ede);
+  Object.freeze(answer.flags);
+  Object.freeze(answer);
 }

@@ -64,12 +64,15 @@ export class Resolver implements DnsClient {
     const cached = this.#cache?.get(key);
     if (cached) {
       this.#stats.cacheHits++;
-      return cached.kind === 'answer' ? Promise.resolve({ ...cached.answer, question }) : Promise.reject(cached.error);
+      if (cached.kind === 'error') return Promise.reject(cached.error);
+      return Promise.resolve(
+        sameQuestion(cached.answer.question, question) ? cached.answer : { ...cached.answer, question },
+      );
     }
     const pending = this.#inFlight.get(key);
     if (pending) {
       this.#stats.coalesced++;
-      return pending.then((answer) => ({ ...answer, question }));
+      return pending.then((answer) => (sameQuestion(answer.question, question) ? answer : { ...answer, question }));
     }
     const started = this.#send([...this.servers], question, flagsFor(options, true)).then(
       (answer) => {
@@ -124,6 +127,10 @@ export class Resolver implements DnsClient {
 
 export function createResolver(options: ResolverOptions = {}): Resolver {
   return new Resolver(options);
+}
+
+function sameQuestion(a: DnsQuestion, b: DnsQuestion): boolean {
+  return a.name === b.name && a.type === b.type && a.class === b.class;
 }
 
 function questionFor(name: string, type: string): DnsQuestion {

@@ -1,5 +1,6 @@
 /** Renders a finding's texts in a language from its reason and parameters. */
 import type { Finding } from '../model.ts';
+import { boundText, TEXT_BOUNDS } from '../text-bounds.ts';
 import { CATALOG } from './catalog/index.ts';
 import type { AnyEntry, FindingTexts, Language, Part, PartTexts } from './types.ts';
 
@@ -45,8 +46,9 @@ export function renderReason(
   let summary = texts.summary(params, part);
   const agreement = params.agreement as Part | undefined;
   if (agreement) summary = `${summary} ${part(agreement)}`;
+  summary = boundText(summary, TEXT_BOUNDS.summaryChars);
   const fix = texts.fix?.(params, part);
-  return fix === undefined ? { summary } : { summary, fix };
+  return fix === undefined ? { summary } : { summary, fix: boundText(fix, TEXT_BOUNDS.fixChars) };
 }
 
 /**

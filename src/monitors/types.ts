@@ -3,6 +3,7 @@ import type { Finding } from '../model.ts';
 import type { TargetGuard } from '../net/target-guard.ts';
 import type { TransportOptions } from '../smtp/settings.ts';
 import type { DnssecSettings } from './dnssec/settings.ts';
+import type { CheckLimits } from './limits.ts';
 import type { RpkiSettings } from './rpki/settings.ts';
 import type { RunShared } from './run-shared.ts';
 
@@ -28,6 +29,8 @@ export interface CheckOptions {
   dnssec?: Partial<DnssecSettings>;
   /** RPKI origin validation sources; without both, the rpki monitor reports that it is not configured. */
   rpki?: RpkiSettings;
+  /** What one domain check may cost (deadline, DNS queries and bytes, MX hosts probed); defaults in ./limits.ts. */
+  limits?: Partial<CheckLimits>;
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {

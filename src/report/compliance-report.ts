@@ -123,7 +123,10 @@ export async function buildComplianceReport(
       subject: entry.subject,
       before: entry.before?.status ?? null,
       after: entry.after?.status ?? null,
-      summary: entry.after?.summary ?? entry.before?.summary ?? '',
+      summary:
+        entry.kind === 'record-changed'
+          ? `was: ${entry.recordBefore || '(not published)'}; now: ${entry.recordAfter || '(not published)'}`
+          : (entry.after?.summary ?? entry.before?.summary ?? ''),
     });
   }
   const issuesByDomain = new Map<string, ReportIssue[]>();

@@ -1,7 +1,7 @@
 import type { ComplianceReport, StandardFigure } from './compliance-report.ts';
 import { csvLine } from './csv.ts';
 import { escapeHtml } from './html.ts';
-import { STATUS_TEXT, standardLabel } from './standards.ts';
+import { STATUS_TEXT, standardLabel, standardOf } from './standards.ts';
 
 export const REPORT_FORMATS = ['csv', 'json', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -25,7 +25,7 @@ export function reportCsv(report: ComplianceReport): string {
   ]);
   for (const domain of report.domains) {
     for (const figure of domain.standards) {
-      const issues = domain.openIssues.filter((issue) => issue.check.startsWith(`${figure.standard}.`)).length;
+      const issues = domain.openIssues.filter((issue) => standardOf(issue.check) === figure.standard).length;
       out += csvLine([
         domain.domain,
         domain.tags.join(' '),

@@ -87,10 +87,20 @@ export function standardLabel(id: string): string {
   return STANDARDS.find((standard) => standard.id === id)?.label ?? id.toUpperCase();
 }
 
-/** The standard of a check id: its area prefix. */
+/** The standard a published record belongs to (`record.<kind>` history entries). */
+const RECORD_STANDARD: Record<string, string> = { tlsa: 'dane' };
+
+/**
+ * The standard of a check id: its area prefix (`dmarc` for `dmarc.policy`); for a record change (`record.tlsa`) the
+ * standard the record serves (`dane`).
+ */
 export function standardOf(check: string): string {
   const dot = check.indexOf('.');
-  return dot === -1 ? check : check.slice(0, dot);
+  if (dot === -1) return check;
+  const area = check.slice(0, dot);
+  if (area !== 'record') return area;
+  const kind = check.slice(dot + 1);
+  return RECORD_STANDARD[kind] ?? kind;
 }
 
 /** How a status reads beside its icon: never colour or icon alone. */

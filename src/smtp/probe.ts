@@ -121,15 +121,49 @@ function sessionFacts(secure: tls.TLSSocket): TlsSessionFacts {
   return facts;
 }
 
+/** Told about every TCP connection of one probe, so its deadline can end them all. */
+type Track = (socket: net.Socket) => void;
+
+/**
+ * The total deadline of one probe of one address (banner + EHLO + STARTTLS + EHLO + QUIT, and the legacy
+ * handshake): every per-step timeout may be honoured and still add up, and a slow-loris server answers each step
+ * just in time. At the deadline every connection of the probe is destroyed.
+ */
+function probeDeadline(totalMs: number | undefined): { track: Track; passed(): boolean; clear(): void } {
+  const sockets = new Set<net.Socket>();
+  let passed = false;
+  const timer =
+    totalMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          passed = true;
+          for (const socket of sockets) socket.destroy();
+        }, totalMs);
+  return {
+    track: (socket) => {
+      if (passed) socket.destroy();
+      else sockets.add(socket);
+    },
+    passed: () => passed,
+    clear: () => clearTimeout(timer),
+  };
+}
+
 interface Conversation {
   socket: net.Socket;
   reader: ReplyReader;
 }
 
 /** Connect, read the whole greeting, EHLO. Fills the result as it goes. */
-async function greetAndEhlo(address: string, settings: ProbeSettings, result: SmtpProbeResult): Promise<Conversation> {
+async function greetAndEhlo(
+  address: string,
+  settings: ProbeSettings,
+  result: SmtpProbeResult,
+  track: Track = () => {},
+): Promise<Conversation> {
   result.stage = 'connect';
   const socket = await openConnection(address, settings.port, settings.connectTimeoutMs);
+  track(socket);
   const reader = new ReplyReader();
   reader.attach(socket);
   try {
@@ -202,8 +236,9 @@ function emptyResult(mx: string, address: string, settings: ProbeSettings): Smtp
 export async function probeSmtpOnce(mx: string, address: string, settings: ProbeSettings): Promise<SmtpProbeResult> {
   const started = Date.now();
   const result = emptyResult(mx, address, settings);
+  const deadline = probeDeadline(settings.totalTimeoutMs);
   try {
-    const conversation = await greetAndEhlo(address, settings, result);
+    const conversation = await greetAndEhlo(address, settings, result, deadline.track);
     if (!result.starttlsOffered) {
       result.outcome = 'no-starttls';
       result.detail = 'STARTTLS not offered in the EHLO reply';
@@ -233,13 +268,20 @@ export async function probeSmtpOnce(mx: string, address: string, settings: Probe
     await quit(secure, reader, conversation.socket);
     result.outcome = 'ok';
     result.stage = 'done';
-    if (settings.legacyTls) result.legacy = await legacyVerdict(mx, address, settings, result.tls);
+    if (settings.legacyTls) result.legacy = await legacyVerdict(mx, address, settings, result.tls, deadline.track);
   } catch (error) {
     const failure = readFailure(error, result.stage);
-    result.outcome = failure.outcome;
-    result.detail = failure.message;
+    result.outcome = deadline.passed() ? 'timeout' : failure.outcome;
+    result.detail = deadline.passed()
+      ? `${result.stage}: the probe passed its total deadline of ${settings.totalTimeoutMs! / 1000} s (checks.transport.probeDeadline)`
+      : failure.message;
   } finally {
+    deadline.clear();
     result.durationMs = Date.now() - started;
+  }
+  if (deadline.passed()) {
+    result.deadlinePassed = true;
+    result.deadlineMs = settings.totalTimeoutMs!;
   }
   return result;
 }
@@ -255,22 +297,28 @@ async function legacyVerdict(
   address: string,
   settings: ProbeSettings,
   main: TlsSessionFacts,
+  track: Track,
 ): Promise<LegacyTlsVerdict> {
   if (main.version === 'TLSv1' || main.version === 'TLSv1.1') {
     return { result: 'accepted', version: main.version, cipher: main.cipher };
   }
-  return probeLegacyTls(mx, address, settings);
+  return probeLegacyTls(mx, address, settings, track);
 }
 
 /**
  * A second, deliberately limited conversation: greeting, EHLO, STARTTLS, then a handshake that offers only TLS 1.0
  * and 1.1, then QUIT. Honest about the local OpenSSL: when it cannot offer those versions, the answer is untestable.
  */
-export async function probeLegacyTls(mx: string, address: string, settings: ProbeSettings): Promise<LegacyTlsVerdict> {
+export async function probeLegacyTls(
+  mx: string,
+  address: string,
+  settings: ProbeSettings,
+  track: Track = () => {},
+): Promise<LegacyTlsVerdict> {
   const scratch = emptyResult(mx, address, settings);
   let conversation: Conversation;
   try {
-    conversation = await greetAndEhlo(address, settings, scratch);
+    conversation = await greetAndEhlo(address, settings, scratch, track);
   } catch (error) {
     return { result: 'error', detail: readFailure(error, scratch.stage).message };
   }

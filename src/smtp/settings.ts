@@ -27,6 +27,11 @@ export interface TransportOptions {
   httpsPort: number;
   /** Largest MTA-STS policy we read (RFC 8461 suggests 64 KiB). */
   mtaStsMaxBytes: number;
+  /**
+   * Total time of one probe of one address: greeting + EHLO + STARTTLS + EHLO + QUIT (+ the legacy handshake).
+   * Above the patient banner timeout, so a greet pause passes; a slow-loris server is cut off here and not retried.
+   */
+  probeDeadlineMs: number;
 }
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
@@ -41,6 +46,7 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
   tlsaSecurity: 'validator',
   httpsPort: 443,
   mtaStsMaxBytes: 64 * 1024,
+  probeDeadlineMs: 90_000,
 };
 
 /** The part of a check's options the transport settings are built from (structurally a subset of CheckOptions). */
@@ -64,5 +70,6 @@ export function probeSettings(options: TransportSource): ProbeSettings {
     bannerTimeoutMs: options.transport?.bannerTimeoutMs ?? Math.max(transport.bannerTimeoutMs, options.timeoutMs),
     commandTimeoutMs: options.timeoutMs,
     legacyTls: transport.legacyTls,
+    totalTimeoutMs: transport.probeDeadlineMs,
   };
 }

@@ -71,6 +71,10 @@ export interface SmtpProbeResult {
   legacy?: LegacyTlsVerdict;
   attempts: number;
   durationMs: number;
+  /** The probe was stopped at its total deadline (a server answering too slowly): not retried. */
+  deadlinePassed?: boolean;
+  /** That total deadline (ms), when it passed. */
+  deadlineMs?: number;
   /** ISO 8601 start of the last attempt. */
   probedAt: string;
 }
@@ -84,4 +88,6 @@ export interface ProbeSettings {
   commandTimeoutMs: number;
   /** Whether to run the separate TLS 1.0/1.1 acceptance handshake. */
   legacyTls: boolean;
+  /** Total time of one probe (every step, the legacy handshake included); unbounded when absent. */
+  totalTimeoutMs?: number;
 }

@@ -61,8 +61,9 @@ export interface StateStore {
 
   // ── open alerts and silences ─────────────────────────────────────────────────────────────────────────────────
   /**
-   * Every open alert across all domains (derived by the store from the `open` entries of the domain states it was
-   * given), for Alertmanager re-sends and the dashboard. Streamed: a hoster may have many.
+   * Every open alert across all configured domains (derived by the store from the `open` entries of the domain states
+   * it was given; a retired domain's are left out, as in stats()), for Alertmanager re-sends and the dashboard.
+   * Streamed: a hoster may have many.
    */
   openAlerts(): AsyncIterable<OpenAlertRow>;
   /**

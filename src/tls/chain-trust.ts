@@ -16,6 +16,13 @@ const MAX_PATH = 10;
 
 let systemAnchors: X509Certificate[] | undefined;
 const fileAnchors = new Map<string, X509Certificate[]>();
+/**
+ * Signature checks and anchor searches are pure functions of the certificates, remembered per certificate object:
+ * a chain presented by one MX and judged for 10,000 domains is checked against the roots once. Weak maps, so they
+ * go when the chain does.
+ */
+const issuerChecks = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
+const anchorSearches = new WeakMap<readonly X509Certificate[], WeakMap<X509Certificate, X509Certificate | null>>();
 
 /** Parse every PEM certificate block of a text; unparsable blocks are skipped. */
 export function parsePemBundle(pem: string): X509Certificate[] {
@@ -35,12 +42,13 @@ export function parsePemBundle(pem: string): X509Certificate[] {
 export function trustAnchors(caFile?: string): X509Certificate[] {
   systemAnchors ??= parsePemBundle(tls.getCACertificates('default').join('\n'));
   if (caFile === undefined) return systemAnchors;
-  let extra = fileAnchors.get(caFile);
-  if (!extra) {
-    extra = parsePemBundle(readFileSync(caFile, 'utf8'));
-    fileAnchors.set(caFile, extra);
+  let anchors = fileAnchors.get(caFile);
+  if (!anchors) {
+    // one array per file, so the anchor searches over it are remembered
+    anchors = [...parsePemBundle(readFileSync(caFile, 'utf8')), ...systemAnchors];
+    fileAnchors.set(caFile, anchors);
   }
-  return [...extra, ...systemAnchors];
+  return anchors;
 }
 
 function validityProblem(cert: X509Certificate, at: Date): string | undefined {
@@ -50,11 +58,36 @@ function validityProblem(cert: X509Certificate, at: Date): string | undefined {
 }
 
 function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.checkIssued(issuer) && child.verify(issuer.publicKey);
-  } catch {
-    return false;
+  let checks = issuerChecks.get(child);
+  if (!checks) {
+    checks = new WeakMap();
+    issuerChecks.set(child, checks);
   }
+  let issued = checks.get(issuer);
+  if (issued === undefined) {
+    try {
+      issued = child.checkIssued(issuer) && child.verify(issuer.publicKey);
+    } catch {
+      issued = false;
+    }
+    checks.set(issuer, issued);
+  }
+  return issued;
+}
+
+function anchorFor(cert: X509Certificate, anchors: readonly X509Certificate[]): X509Certificate | undefined {
+  let searches = anchorSearches.get(anchors);
+  if (!searches) {
+    searches = new WeakMap();
+    anchorSearches.set(anchors, searches);
+  }
+  let anchor = searches.get(cert);
+  if (anchor === undefined) {
+    const raw = cert.raw;
+    anchor = anchors.find((a) => a.raw.equals(raw) || issuedBy(cert, a)) ?? null;
+    searches.set(cert, anchor);
+  }
+  return anchor ?? undefined;
 }
 
 /**
@@ -77,7 +110,7 @@ export function verifyChain(
     used.add(current);
     const problem = validityProblem(current, at);
     if (problem) return { trusted: false, reason: depth === 0 ? problem : `${problem} (chain depth ${depth})`, path };
-    const anchor = anchors.find((a) => a.raw.equals(current.raw) || issuedBy(current, a));
+    const anchor = anchorFor(current, anchors);
     if (anchor) {
       const anchorProblem = validityProblem(anchor, at);
       if (anchorProblem) return { trusted: false, reason: `trust anchor: ${anchorProblem}`, path };

@@ -20,7 +20,25 @@ export interface TlsaRecordResult {
   reason: string;
 }
 
+/** Per certificate object, `selector/matchingType` → association data: one digest per probe, not per domain. */
+const associations = new WeakMap<X509Certificate, Map<string, string>>();
+
 export function associationData(cert: X509Certificate, selector: number, matchingType: number): string {
+  let known = associations.get(cert);
+  if (!known) {
+    known = new Map();
+    associations.set(cert, known);
+  }
+  const key = `${selector}/${matchingType}`;
+  let data = known.get(key);
+  if (data === undefined) {
+    data = computeAssociationData(cert, selector, matchingType);
+    known.set(key, data);
+  }
+  return data;
+}
+
+function computeAssociationData(cert: X509Certificate, selector: number, matchingType: number): string {
   const selected = selector === 0 ? cert.raw : spkiDer(cert);
   if (matchingType === 0) return Buffer.from(selected).toString('hex');
   return createHash(matchingType === 1 ? 'sha256' : 'sha512')

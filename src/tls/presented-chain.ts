@@ -14,12 +14,43 @@ export interface ChainAnalysis {
   trust: TrustVerdict;
 }
 
+interface DecodedChain {
+  chain: X509Certificate[];
+  leafFacts: CertificateFacts;
+  dnsNames: string[];
+}
+
+/**
+ * A probe's chain is one array shared by every domain on that MX: it is decoded once (weakly keyed by the array), and
+ * the trust path search over it is remembered in chain-trust.ts, so only the date checks run per domain.
+ */
+const decodedChains = new WeakMap<readonly string[], DecodedChain | null>();
+
 export function analyseChain(
   chainBase64: readonly string[],
   referenceNames: readonly string[],
   at: Date,
   caFile?: string,
 ): ChainAnalysis | undefined {
+  let decoded = decodedChains.get(chainBase64);
+  if (decoded === undefined) {
+    decoded = decodeChain(chainBase64) ?? null;
+    decodedChains.set(chainBase64, decoded);
+  }
+  if (!decoded) return undefined;
+  const { chain, leafFacts, dnsNames } = decoded;
+  const leaf = chain[0]!;
+  return {
+    chain,
+    leaf,
+    leafFacts,
+    matchedName: referenceNames.find((name) => certificateMatchesName(leaf, name)),
+    dnsNames,
+    trust: verifyChain(chain, trustAnchors(caFile), at),
+  };
+}
+
+function decodeChain(chainBase64: readonly string[]): DecodedChain | undefined {
   const chain: X509Certificate[] = [];
   for (const der of chainBase64) {
     try {
@@ -31,12 +62,10 @@ export function analyseChain(
   }
   const leaf = chain[0];
   if (!leaf) return undefined;
+  // shared by every domain on the MX: frozen, so no caller can change another's evidence
   return {
-    chain,
-    leaf,
-    leafFacts: certificateFacts(leaf),
-    matchedName: referenceNames.find((name) => certificateMatchesName(leaf, name)),
-    dnsNames: dnsNamesOf(leaf),
-    trust: verifyChain(chain, trustAnchors(caFile), at),
+    chain: Object.freeze(chain) as X509Certificate[],
+    leafFacts: Object.freeze(certificateFacts(leaf)),
+    dnsNames: Object.freeze(dnsNamesOf(leaf)) as string[],
   };
 }

@@ -31,7 +31,17 @@ function labResolver(): string {
 }
 
 function mxCheck(...domains: string[]): Promise<CliResult> {
-  return runCli(['check', ...domains, '--resolver', labResolver(), '--checks', 'mx', '--json']);
+  // the lab's MX hosts are on loopback: without --allow-private-targets mx.records rightly warns about that
+  return runCli([
+    'check',
+    ...domains,
+    '--resolver',
+    labResolver(),
+    '--checks',
+    'mx',
+    '--json',
+    '--allow-private-targets',
+  ]);
 }
 
 function findingsOf(result: CliResult, domain: string) {
@@ -55,6 +65,16 @@ describe('mailwarden check: mx.records through the real lab resolver', () => {
     expect(Object.keys(domainFinding!)).toEqual(
       expect.arrayContaining(['check', 'subject', 'status', 'summary', 'evidence']),
     );
+  });
+
+  it('warns when the only addresses of the MX hosts are special-purpose (loopback) and private targets are not allowed', async () => {
+    const result = await runCli(['check', 'mx-good.test', '--resolver', labResolver(), '--checks', 'mx', '--json']);
+    expect(result.code).toBe(1);
+    const host = findingsOf(result, 'mx-good.test').find((f) => f.subject === 'mx1.mx-good.test');
+    expect(host).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(/cannot be reached from the Internet.*\(special-purpose addresses: loopback\)$/),
+    });
   });
 
   it('accepts a null MX alone and fails a null MX mixed with other MX records', async () => {

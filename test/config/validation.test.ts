@@ -17,7 +17,7 @@ describe('configuration: mistakes caught before anything runs', () => {
   it('refuses a misspelt check id in a severity override, at the key, with a suggestion', () => {
     expect(problemsOf('checks:\n  severity:\n    dmarc.polcy: info\n')).toEqual([
       expect.stringMatching(
-        /^config\.yaml:3:5: checks\.severity\.dmarc\.polcy: unknown check "dmarc\.polcy"; did you mean dmarc\.policy\? \(known: dane\.match, /,
+        /^config\.yaml:3:5: checks\.severity\.dmarc\.polcy: unknown check "dmarc\.polcy"; did you mean dmarc\.policy\? \(known: check\.limits, dane\.match, /,
       ),
     ]);
     expect(problemsOf('domains:\n  - name: example.nl\n    severity: { tlsrpt.recrd: ignore }\n')[0]).toMatch(
@@ -53,6 +53,18 @@ describe('configuration: mistakes caught before anything runs', () => {
     );
     expect(problemsOf('checks:\n  severity:\n    rpki.nss: warn\n')[0]).toMatch(
       /unknown check "rpki\.nss"; did you mean rpki\.ns\?/,
+    );
+  });
+
+  it('knows check.limits (a domain cut short at its limits) in severity overrides and routes', () => {
+    const config = parseConfig(
+      'checks:\n  severity:\n    check.limits: warn\nchannels:\n  ops: { type: log }\nroutes:\n  - name: r\n    channels: [ops]\n    match:\n      checks: [check.limits]\n',
+      'config.yaml',
+      { env: {} },
+    );
+    expect(config.routes[0]!.match.checks).toEqual(['check.limits']);
+    expect(problemsOf('checks:\n  severity:\n    check.limit: warn\n')[0]).toMatch(
+      /unknown check "check\.limit"; did you mean check\.limits\?/,
     );
   });
 

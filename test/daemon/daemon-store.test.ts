@@ -61,8 +61,8 @@ alerting: { confirmDelay: 3m }
 state: { url: '${database.url}' }
 channels: { ops: { type: log }, changes: { type: log } }
 routes:
-  - { name: all, channels: [ops] }
-  - { name: records, channels: [changes], match: { kinds: [changed] } }
+  - { name: all, channels: [ops], groupWait: 0s }
+  - { name: records, channels: [changes], match: { kinds: [changed] }, groupWait: 0s }
 domains: [a.example, b.example]
 ${extraYaml}`;
     const config = parseConfig(yaml, join('/nonexistent', 'config.yaml'), { env: {} });
@@ -205,7 +205,7 @@ schedule: { interval: 1s, jitter: 0, firstCheckSpread: 0s }
 alerting: { confirmDelay: 1s, failureThreshold: 1, deliveryTimeout: 20s }
 state: { url: '${database.url}' }
 channels: { ops: { type: log } }
-routes: [ { name: all, channels: [ops] } ]
+routes: [ { name: all, channels: [ops], groupWait: 0s } ]
 domains: [a.example, b.example]
 `,
       join('/nonexistent', 'config.yaml'),

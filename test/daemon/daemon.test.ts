@@ -44,7 +44,7 @@ schedule: { interval: 1h, jitter: 0, firstCheckSpread: 1m, concurrency: 4 }
 alerting: { confirmDelay: 3m, resolverMinBatch: 3 }
 state: { url: '${database.url}' }
 channels: { ops: { type: log } }
-routes: [ { name: all, channels: [ops] } ]
+routes: [ { name: all, channels: [ops], groupWait: 0s, groupInterval: 0s } ]
 domains: [${domains.join(', ')}]
 ${extraYaml}`;
     const config = parseConfig(yaml, join('/nonexistent', 'config.yaml'), { env: {} });

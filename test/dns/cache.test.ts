@@ -59,6 +59,28 @@ describe('cache', () => {
     expect(dns.stats()).toMatchObject({ requested: 3, cacheHits: 1, sent: 2 });
   });
 
+  it('hands every hit within the same second the same frozen answer: no copy per hit, nobody can change it', async () => {
+    const { fake, dns } = await setup(positive);
+    const first = await dns.query('www.example.nl', 'A');
+    const second = await dns.query('www.example.nl', 'A');
+    const third = await dns.query('www.example.nl', 'A');
+    expect(fake.received).toHaveLength(1);
+    expect(third).toBe(second);
+    expect(second.fromCache).toBe(true);
+    expect(second.answers).toEqual(first.answers);
+    expect(Object.isFrozen(second.answers)).toBe(true);
+    expect(() => {
+      (second.answers as unknown[]).push({});
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.answers[0] as { ttl: number }).ttl = 1;
+    }).toThrow(TypeError);
+    clock += 2_000;
+    const later = await dns.query('www.example.nl', 'A');
+    expect(later).not.toBe(second);
+    expect(later.answers.map((record) => record.ttl)).toEqual([598, 118]);
+  });
+
   it('keeps DNSSEC and CD queries apart from plain ones, and types apart', async () => {
     const { fake, dns } = await setup(positive);
     await dns.query('www.example.nl', 'A');

@@ -5,7 +5,9 @@ import { judgeHealth } from '../../src/http/health.ts';
 import { domainUrl } from '../../src/http/links.ts';
 import { DaemonMetrics } from '../../src/http/metrics.ts';
 import { startHttpSurface } from '../../src/http/server.ts';
+import { createStateStore } from '../../src/state/open-store.ts';
 import { FixtureStore } from '../support/fixture-store.ts';
+import { testDatabase } from '../support/stores.ts';
 import { type HttpHarness, NOW, startHarness } from './harness.ts';
 
 let h: HttpHarness;
@@ -20,6 +22,36 @@ afterEach(async () => {
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The overview's listing through the API: paging, tag, status, check, search and sort, done by the store. */
+async function checkListing(h: HttpHarness): Promise<void> {
+  let list = await h.json('/api/domains');
+  expect(list.status).toBe(200);
+  expect(list.body.total).toBe(5);
+  expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual([
+    'flaky.example',
+    'good.example',
+    'new.example',
+    'nodnssec.example',
+    'spf-broke.example',
+  ]);
+  list = await h.json('/api/domains?limit=2&offset=2');
+  expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['new.example', 'nodnssec.example']);
+  list = await h.json('/api/domains?tag=customer-a&status=fail');
+  expect(list.body.total).toBe(2);
+  list = await h.json('/api/domains?standard=spf&status=fail');
+  expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['spf-broke.example']);
+  list = await h.json('/api/domains?q=dnssec');
+  expect(list.body.domains).toHaveLength(1);
+  expect(list.body.domains[0]).toMatchObject({
+    domain: 'nodnssec.example',
+    status: 'fail',
+    tags: ['customer-a', 'gold'],
+    standards: { dnssec: 'fail', dane: 'warn', spf: 'ok' },
+  });
+  list = await h.json('/api/domains?sort=openAlerts&order=desc&limit=1');
+  expect(list.body.domains[0]).toMatchObject({ domain: 'spf-broke.example', openAlerts: 1 });
 }
 
 describe('/metrics', () => {
@@ -107,32 +139,7 @@ describe('/healthz', () => {
 
 describe('JSON API', () => {
   it('pages, filters and sorts the domain list on the server', async () => {
-    let list = await h.json('/api/domains');
-    expect(list.status).toBe(200);
-    expect(list.body.total).toBe(5);
-    expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual([
-      'flaky.example',
-      'good.example',
-      'new.example',
-      'nodnssec.example',
-      'spf-broke.example',
-    ]);
-    list = await h.json('/api/domains?limit=2&offset=2');
-    expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['new.example', 'nodnssec.example']);
-    list = await h.json('/api/domains?tag=customer-a&status=fail');
-    expect(list.body.total).toBe(2);
-    list = await h.json('/api/domains?standard=spf&status=fail');
-    expect(list.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['spf-broke.example']);
-    list = await h.json('/api/domains?q=dnssec');
-    expect(list.body.domains).toHaveLength(1);
-    expect(list.body.domains[0]).toMatchObject({
-      domain: 'nodnssec.example',
-      status: 'fail',
-      tags: ['customer-a', 'gold'],
-      standards: { dnssec: 'fail', dane: 'warn', spf: 'ok' },
-    });
-    list = await h.json('/api/domains?sort=openAlerts&order=desc&limit=1');
-    expect(list.body.domains[0]).toMatchObject({ domain: 'spf-broke.example', openAlerts: 1 });
+    await checkListing(h);
   });
 
   it('shows one domain’s findings and history', async () => {
@@ -257,5 +264,96 @@ describe('links for alerts', () => {
     const response = await h.get(path);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('id="spf"');
+  });
+});
+
+describe('dashboard pages', () => {
+  it('escapes hostile text from DNS in findings, evidence and history', async () => {
+    const hostile = '<script>alert(1)</script>';
+    const state = (await h.store.loadDomains(['good.example'])).get('good.example')!;
+    const key = 'spf.policy|good.example';
+    state.findings[key] = {
+      errorCount: 0,
+      confirmed: {
+        check: 'spf.policy',
+        subject: 'good.example',
+        status: 'fail',
+        summary: `SPF says ${hostile}`,
+        evidence: { record: `v=spf1 ${hostile} -all` },
+        fix: `Remove ${hostile}`,
+      },
+    };
+    await h.store.commitBatch({
+      domains: [state],
+      history: [
+        {
+          at: NOW.toISOString(),
+          domain: 'good.example',
+          kind: 'record-changed',
+          check: 'record.spf',
+          subject: 'good.example',
+          recordAfter: `v=spf1 ${hostile} -all`,
+        },
+      ],
+      standards: [],
+      records: [
+        { domain: 'good.example', kind: 'spf', subject: 'good.example', value: hostile, at: NOW.toISOString() },
+      ],
+      outbox: [],
+    });
+    const response = await h.get('/domains/good.example');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const text = await response.text();
+    expect(text).not.toContain('<script>');
+    expect(text).toContain('SPF says &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(text).toContain('Remove &lt;script&gt;');
+    expect(text).toContain('&quot;v=spf1 &lt;script&gt;alert(1)&lt;/script&gt; -all&quot;');
+  });
+
+  it('answers an unknown domain with 404, a bad filter with 400, and serves a PDF report', async () => {
+    const missing = await h.get('/domains/unknown.example');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('unknown.example is not a configured domain');
+    expect((await h.get('/?status=green')).status).toBe(400);
+    const badReport = await h.get('/reports/download?from=2026-01-01&to=2025-01-01&format=csv');
+    expect(badReport.status).toBe(400);
+    expect(await badReport.text()).toContain('--to must be after --from');
+    const pdf = await h.get('/reports/download?from=2026-06-01&to=2026-07-01&format=pdf');
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toBe(
+      'attachment; filename="mailwarden-report-2026-06-01_2026-07-01.pdf"',
+    );
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  }, 60_000);
+
+  it('is not served unless http.dashboard is on', async () => {
+    await h.close();
+    h = await startHarness({ dashboard: false });
+    expect((await h.get('/')).status).toBe(404);
+    expect((await h.get('/domains/good.example')).status).toBe(404);
+    expect((await h.get('/api/domains')).status).toBe(200);
+  });
+});
+
+describe('on PostgreSQL', () => {
+  it('pages, filters and sorts the domain list the same way, and shows a domain page', async () => {
+    await h.close();
+    const database = await testDatabase('postgres');
+    try {
+      h = await startHarness({ store: createStateStore(database.url) });
+      await checkListing(h);
+      const page = await h.get('/domains/spf-broke.example');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('66.7 %');
+    } finally {
+      await h.close();
+      await database.remove();
+    }
   });
 });

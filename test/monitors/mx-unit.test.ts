@@ -44,7 +44,7 @@ describe('mx monitor (logic, in-memory DNS)', () => {
     const dns = new FakeDns()
       .add('hex.test', 'MX', { preference: 10, exchange: 'bad.cafe' })
       .add('hex.test', 'MX', { preference: 20, exchange: '[IPv6:2001:db8::25]' })
-      .add('bad.cafe', 'A', '192.0.2.25');
+      .add('bad.cafe', 'A', '198.41.0.4');
     const findings = await mxMonitor.run(contextFor(dns), 'hex.test');
     expect(findings.find((f) => f.subject === 'bad.cafe')).toMatchObject({ status: 'ok' });
     expect(findings.find((f) => f.subject.startsWith('['))).toMatchObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressBytes, classifyAddress, createTargetGuard } from '../../src/net/target-guard.ts';
+import { classifyAddress, createTargetGuard } from '../../src/net/target-guard.ts';
 
 const strict = createTargetGuard({ allowPrivateTargets: false, trusted: [] });
 
@@ -83,7 +83,6 @@ describe('target guard: ordinary global addresses pass', () => {
     'fbff::1:2',
     '::ffff:8.8.8.8',
     '64:ff9b::8.8.8.8',
-    '100:0:0:1::1',
   ]) {
     it(`allows ${address}`, () => {
       expect(strict.check(address)).toEqual({ allowed: true });
@@ -98,19 +97,39 @@ describe('target guard: options', () => {
     expect(lab.check('fd00::53')).toMatchObject({ allowed: true, category: expect.stringMatching(/unique local/) });
   });
 
-  it('always allows the configured resolvers, in any notation, and nothing next to them', () => {
+  it('trusts the configured resolvers for DNS on their own port only, in any notation, and nothing next to them', () => {
     const guard = createTargetGuard({
       allowPrivateTargets: false,
       trusted: ['10.255.255.53', '127.0.0.53:5353', '[fd00::53]:53', '::1'],
     });
-    expect(guard.check('10.255.255.53').allowed).toBe(true);
-    expect(guard.check('::ffff:10.255.255.53').allowed).toBe(true);
-    expect(guard.check('127.0.0.53').allowed).toBe(true);
-    expect(guard.check('fd00:0:0::53').allowed).toBe(true);
-    expect(guard.check('0::1').allowed).toBe(true);
-    expect(guard.check('10.255.255.54').allowed).toBe(false);
-    expect(guard.check('127.0.0.1').allowed).toBe(false);
-    expect(guard.check('fd00::54').allowed).toBe(false);
+    expect(guard.check('10.255.255.53', 53).allowed).toBe(true);
+    expect(guard.check('::ffff:10.255.255.53', 53).allowed).toBe(true);
+    expect(guard.check('127.0.0.53', 5353).allowed).toBe(true);
+    expect(guard.check('fd00:0:0::53', 53).allowed).toBe(true);
+    expect(guard.check('0::1', 53).allowed).toBe(true);
+    expect(guard.check('10.255.255.54', 53).allowed).toBe(false);
+    expect(guard.check('127.0.0.1', 53).allowed).toBe(false);
+    expect(guard.check('fd00::54', 53).allowed).toBe(false);
+    for (const [address, port] of [
+      ['10.255.255.53', 25],
+      ['10.255.255.53', 443],
+      ['127.0.0.53', 53],
+      ['127.0.0.53', 25],
+      ['::ffff:10.255.255.53', 25],
+      ['::1', 443],
+    ] as const) {
+      const verdict = guard.check(address, port);
+      expect(verdict.allowed, `${address}:${port}`).toBe(false);
+      expect(verdict.category).toMatch(/configured resolver \(trusted for DNS on port \d+ only\)/);
+    }
+    expect(guard.check('10.255.255.53').allowed).toBe(false);
+  });
+
+  it('refuses the resolver on other ports even when private targets are allowed', () => {
+    const lab = createTargetGuard({ allowPrivateTargets: true, trusted: ['127.53.0.1:53'] });
+    expect(lab.check('127.53.0.1', 25).allowed).toBe(false);
+    expect(lab.check('127.53.0.1', 53).allowed).toBe(true);
+    expect(lab.check('127.25.0.1', 25).allowed).toBe(true);
   });
 
   it('refuses what is not an IP address at all', () => {
@@ -122,20 +141,17 @@ describe('target guard: options', () => {
   });
 });
 
-describe('address parsing', () => {
-  it('expands IPv6 forms to 16 bytes', () => {
-    expect(addressBytes('::')).toEqual(Array(16).fill(0));
-    expect(addressBytes('2001:db8::1')).toEqual([0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), 1]);
-    expect(addressBytes('1:2:3:4:5:6:7:8')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]);
-    expect(addressBytes('::ffff:1.2.3.4')).toEqual([...Array(10).fill(0), 0xff, 0xff, 1, 2, 3, 4]);
-    expect(addressBytes('1::')).toEqual([0, 1, ...Array(14).fill(0)]);
-  });
-
-  it('reports the embedded IPv4 of mapped and NAT64 addresses', () => {
+describe('embedded IPv4 addresses', () => {
+  it('reports the embedded IPv4 of mapped, NAT64, 6to4 and Teredo addresses', () => {
     expect(classifyAddress('::ffff:192.168.0.1')).toEqual({
       category: 'private (RFC 1918), IPv4-mapped',
       embeddedV4: '192.168.0.1',
     });
     expect(classifyAddress('64:ff9b::808:808')).toEqual({ category: undefined, embeddedV4: '8.8.8.8' });
+    expect(classifyAddress('2002:a9fe:a9fe::1')).toMatchObject({ embeddedV4: '169.254.169.254' });
+    // RFC 4380's own example: server 65.54.227.120, client 192.0.2.45 (inverted in the last 32 bits)
+    expect(classifyAddress('2001:0:4136:e378:8000:63bf:3fff:fdd2')).toMatchObject({
+      embeddedV4: '65.54.227.120 192.0.2.45',
+    });
   });
 });

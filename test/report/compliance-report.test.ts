@@ -6,20 +6,25 @@ import { reportCsv, reportHtml } from '../../src/report/render-report.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { NOW, newStore } from '../http/harness.ts';
 import { DAY, fillScenario } from '../http/scenario.ts';
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../support/stores.ts';
 
 let store: StateStore;
+let database: TestDatabase | undefined;
 const days = (n: number) => new Date(NOW.getTime() - n * DAY).toISOString();
 
-beforeEach(async () => {
-  store = newStore(NOW);
-  await store.open();
-  await fillScenario(store, NOW);
-});
-afterEach(async () => {
-  await store.close();
-});
+/** The figures come from the store's SQL (compliance, history): checked on both stores. */
+describe.each(STORE_KINDS)('compliance report on %s', (kind) => {
+  beforeEach(async () => {
+    database = kind === 'sqlite' ? undefined : await testDatabase(kind);
+    store = database ? await database.open() : newStore(NOW);
+    if (!database) await store.open();
+    await fillScenario(store, NOW);
+  });
+  afterEach(async () => {
+    await store.close();
+    await database?.remove();
+  });
 
-describe('compliance report', () => {
   it('gives per domain and standard the time in compliance, changes and open issues of the period', async () => {
     const report = await buildComplianceReport(store, { from: days(30), to: NOW.toISOString() }, NOW);
     expect(report.summary.domains).toBe(5);
@@ -78,6 +83,15 @@ describe('compliance report', () => {
 });
 
 describe('report formats', () => {
+  beforeEach(async () => {
+    store = newStore(NOW);
+    await store.open();
+    await fillScenario(store, NOW);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
   it('CSV: one row per domain and standard whose figures match the report', async () => {
     const file = await exportReport(store, { from: days(30), to: NOW.toISOString() }, 'csv', NOW);
     const lines = String(file.body).trimEnd().split('\r\n');
@@ -111,7 +125,8 @@ describe('report formats', () => {
           kind: 'record-changed',
           check: 'spf.record',
           subject: 'good.example',
-          after: { status: 'ok', summary: '<img src=x onerror=alert(1)>', evidence: {} },
+          recordBefore: 'v=spf1 mx -all',
+          recordAfter: 'v=spf1 <img src=x onerror=alert(1)> -all',
         },
       ],
       standards: [],
@@ -121,7 +136,7 @@ describe('report formats', () => {
     const report = await buildComplianceReport(store, { from: days(30), to: NOW.toISOString() }, NOW);
     const text = reportHtml(report);
     expect(text).not.toContain('<img src=x');
-    expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(text).toContain('was: v=spf1 mx -all; now: v=spf1 &lt;img src=x onerror=alert(1)&gt; -all');
     expect(text.indexOf('<h2>Summary</h2>')).toBeLessThan(text.indexOf('<h2>Per domain</h2>'));
     expect(text).not.toMatch(/<script/i);
     expect(reportCsv(report)).toContain('"good.example","","spf",100');
@@ -147,5 +162,16 @@ describe('report formats', () => {
     expect(reportFilename({ from: '2026-01-01T00:00:00Z', to: '2026-04-01T00:00:00Z', tag: 'a/b c' }, 'pdf')).toBe(
       'mailwarden-report-2026-01-01_2026-04-01-a_b_c.pdf',
     );
+  });
+});
+
+describe('standards', () => {
+  it('counts a record change under the standard the record serves', async () => {
+    const { standardOf } = await import('../../src/report/standards.ts');
+    expect(standardOf('dmarc.policy')).toBe('dmarc');
+    expect(standardOf('record.dmarc')).toBe('dmarc');
+    expect(standardOf('record.tlsa')).toBe('dane');
+    expect(standardOf('record.mtasts')).toBe('mtasts');
+    expect(standardOf('resolver')).toBe('resolver');
   });
 });

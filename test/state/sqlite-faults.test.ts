@@ -83,6 +83,30 @@ describe('SQLite store files and faults', () => {
     await store.close();
   });
 
+  it('lets the CLI read and write beside a running daemon (another process), which keeps its lock', async () => {
+    const proc = await holder();
+    const cli = createStateStore(url, { exclusive: false });
+    await cli.open();
+    expect(await cli.listOutbox()).toEqual([]);
+    await cli.putSilence({
+      id: 'beside-the-daemon',
+      domains: ['example.nl'],
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2026-01-02T00:00:00Z',
+      comment: 'written while the daemon holds the file',
+      createdBy: 'test',
+      source: 'cli',
+    });
+    expect((await cli.listSilences()).map((silence) => silence.id)).toEqual(['beside-the-daemon']);
+    await cli.close();
+    const daemon = await createStateStore(url, { lockTimeoutMs: 50 })
+      .open()
+      .catch((e: unknown) => e);
+    expect(daemon).toBeInstanceOf(StateLockedError);
+    proc.kill('SIGKILL');
+    await new Promise((resolve) => proc.once('exit', resolve));
+  });
+
   it('refuses a damaged file with StateDamagedError naming it, and leaves the file as it was', async () => {
     await mkdir(join(dir, 'state'), { recursive: true });
     const garbage = 'this is not a database, it is a state.json someone renamed\n'.repeat(100);

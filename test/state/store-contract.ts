@@ -558,6 +558,7 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
         overdue: 2,
         openAlerts: 1,
       });
+      expect((await collect(store.openAlerts())).map((alert) => alert.domain)).toEqual(['b.nl']);
     });
 
     it('compacts history, closed periods and superseded record versions older than the retention', async () => {

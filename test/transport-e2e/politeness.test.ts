@@ -48,6 +48,25 @@ describe('one MX shared by 40 domains, through a connection-counting proxy in fr
     );
   }, 120_000);
 
+  it('split over 3 worker threads: still one conversation per address for the whole run, one at a time', async () => {
+    const before = proxy.counts();
+    const run = await runCheck([...DOMAINS, ...labArgs(), '--checks', 'starttls,dane', '--workers', '3']);
+    const after = proxy.counts();
+    expect(run.reports.map((report) => report.domain)).toEqual(DOMAINS);
+    for (const domain of DOMAINS) {
+      for (const address of ADDRESSES) {
+        expect(finding(findingsOf(run, domain), 'starttls.offered', `${MX}/${address}`).status).toBe('ok');
+      }
+    }
+    for (const address of ADDRESSES) {
+      expect({ address, connections: after[address]!.connections - before[address]!.connections }).toEqual({
+        address,
+        connections: 2,
+      });
+      expect(after[address]!.peakConcurrent).toBe(1);
+    }
+  }, 120_000);
+
   it('without --allow-private-targets: every address reported "not probed", and not one connection', async () => {
     const before = proxy.counts();
     const run = await runCheck([...DOMAINS.slice(0, 5), 'tls-good.test', ...labArgs({ allowPrivateTargets: false })]);

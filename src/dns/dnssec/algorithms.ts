@@ -1,4 +1,5 @@
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { BoundedMemo } from './bounded-memo.ts';
 
 /**
  * DNSSEC signing algorithms (RFC 8624 / RFC 9905 guidance):
@@ -85,7 +86,28 @@ export function publicKeyBits(algorithm: number, key: Uint8Array): number | unde
   return undefined;
 }
 
+/**
+ * Imported keys and signature checks are pure functions of their bytes, so they are remembered: thousands of zones
+ * signed with one key, or one MX host's RRsets seen by every domain, cost one createPublicKey and one verify each.
+ * Bounded, so a long-running daemon's memory does not grow with the number of zones it has seen.
+ */
+const importedKeys = new BoundedMemo<string, KeyObject | null>(20_000);
+const signatureChecks = new BoundedMemo<string, boolean>(100_000);
+
+function bytesKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
 function importKey(algorithm: number, key: Uint8Array): KeyObject | undefined {
+  const id = `${algorithm}/${bytesKey(key)}`;
+  const known = importedKeys.get(id);
+  if (known !== undefined) return known ?? undefined;
+  const imported = importKeyNow(algorithm, key);
+  importedKeys.set(id, imported ?? null);
+  return imported;
+}
+
+function importKeyNow(algorithm: number, key: Uint8Array): KeyObject | undefined {
   try {
     const ec = EC_CURVES[algorithm];
     if (ec) {
@@ -121,6 +143,16 @@ export function verifySignature(
   if (!isValidatingAlgorithm(algorithm)) return 'unsupported-algorithm';
   const key = importKey(algorithm, publicKey);
   if (!key) return 'malformed-key';
+  // The digest of the signed data stands for it in the key: the data itself may be kilobytes.
+  const id = `${algorithm}/${bytesKey(publicKey)}/${bytesKey(signature)}/${createHash('sha256').update(data).digest('base64')}`;
+  const known = signatureChecks.get(id);
+  if (known !== undefined) return known ? 'valid' : 'invalid';
+  const check = verifyNow(algorithm, key, data, signature);
+  signatureChecks.set(id, check === 'valid');
+  return check;
+}
+
+function verifyNow(algorithm: number, key: KeyObject, data: Uint8Array, signature: Uint8Array): SignatureCheck {
   try {
     if (EDDSA_CURVES[algorithm]) return verify(null, data, key, signature) ? 'valid' : 'invalid';
     const hash = HASHES[algorithm]!;

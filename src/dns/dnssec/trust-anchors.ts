@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { normalizeName } from './names.ts';
 import { parseZoneFile } from './zone-file.ts';
@@ -45,7 +46,22 @@ export async function loadTrustAnchorFile(path: string): Promise<TrustAnchor[]> 
 }
 
 /** A short stable id of an anchor set, so per-run caches never mix chains built from different anchors. */
+const anchorSetIds = new WeakMap<readonly TrustAnchor[], string>();
+
+/**
+ * A short id of an anchor set (a digest), remembered per array: it prefixes every chain memo key of a run, and a
+ * key made of every anchor's bytes would be hashed on each lookup.
+ */
 export function anchorSetId(anchors: readonly TrustAnchor[]): string {
+  let id = anchorSetIds.get(anchors);
+  if (id === undefined) {
+    id = createHash('sha256').update(anchorSetText(anchors)).digest('base64url').slice(0, 22);
+    anchorSetIds.set(anchors, id);
+  }
+  return id;
+}
+
+function anchorSetText(anchors: readonly TrustAnchor[]): string {
   return anchors
     .map(
       (anchor) =>

@@ -1,3 +1,4 @@
+import { isDnsError } from '../errors.ts';
 import type { DnsAnswer, DnsClient } from '../types.ts';
 import type { TrustAnchor } from './trust-anchors.ts';
 
@@ -49,5 +50,21 @@ export class ValidationContext {
   ask(name: string, type: string): Promise<DnsAnswer> {
     this.queries++;
     return this.dns.query(name === '' ? '.' : name, type, { dnssec: true, checkingDisabled: true });
+  }
+
+  /**
+   * The question being validated: first with DO only. For data the resolver could validate (secure or insecure)
+   * the answer is the same data and signatures as with CD, and it is the very query the monitors ask (the MX of a
+   * domain), so it is sent once per run instead of twice. Only when the resolver refuses it (SERVFAIL: it judged
+   * the data bogus, or could not get it) is it asked again with CD, to see the data and judge why ourselves.
+   */
+  async askData(name: string, type: string): Promise<DnsAnswer> {
+    this.queries++;
+    try {
+      return await this.dns.query(name === '' ? '.' : name, type, { dnssec: true });
+    } catch (error) {
+      if (isDnsError(error) && error.kind === 'servfail') return this.ask(name, type);
+      throw error;
+    }
   }
 }

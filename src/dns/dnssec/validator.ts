@@ -5,7 +5,7 @@ import { proveDenial, proveWildcard } from './denial.ts';
 import { displayName, isSubdomainOf, labelCount, normalizeName, rrsigLabelCount } from './names.ts';
 import type { ResolverOpinion, ValidationResult, Verdict } from './result.ts';
 import { queryFailure, timings } from './timings.ts';
-import { builtInTrustAnchors } from './trust-anchors.ts';
+import { anchorSetId, builtInTrustAnchors } from './trust-anchors.ts';
 import { ValidationContext, type ValidatorOptions } from './validation-context.ts';
 import { verifyRrset } from './verify-rrset.ts';
 import { WireReader } from './wire.ts';
@@ -20,10 +20,13 @@ const VERDICT_ORDER: Verdict[] = ['secure', 'insecure', 'indeterminate', 'bogus'
 export class DnssecValidator {
   readonly #context: ValidationContext;
   readonly #chain: ChainBuilder;
+  readonly #cacheId: string;
 
   constructor(options: ValidatorOptions) {
     this.#context = new ValidationContext(options);
-    this.#chain = new ChainBuilder(this.#context, options.anchors ?? builtInTrustAnchors());
+    const anchors = options.anchors ?? builtInTrustAnchors();
+    this.#chain = new ChainBuilder(this.#context, anchors);
+    this.#cacheId = `dnssec:${anchorSetId(anchors)}`;
   }
 
   /** Queries issued by this validator so far (cache hits of the DNS layer included, shared chain links not). */
@@ -31,8 +34,14 @@ export class DnssecValidator {
     return this.#context.queries;
   }
 
+  /**
+   * Validated once per run (the memo of the options) for each name and type: every domain on one MX host asks about
+   * the same host addresses, TLSA RRset and zone keys, and gets the same result. Callers must not change it.
+   */
   validate(name: string, type: string): Promise<ValidationResult> {
-    return this.#validate(normalizeName(name), type.toUpperCase(), 0);
+    const qname = normalizeName(name);
+    const qtype = type.toUpperCase();
+    return this.#context.memo(`${this.#cacheId}:rrset:${qname}|${qtype}`, () => this.#validate(qname, qtype, 0));
   }
 
   async #validate(qname: string, type: string, depth: number): Promise<ValidationResult> {
@@ -44,7 +53,7 @@ export class DnssecValidator {
     });
     let answer: DnsAnswer;
     try {
-      answer = await this.#context.ask(qname, type);
+      answer = await this.#context.askData(qname, type);
     } catch (error) {
       return done({
         ...base,

@@ -66,6 +66,13 @@ function attention(state: DomainState | undefined): Html {
   )}</ul>`;
 }
 
+/** A published record that changed: no status of its own, the record before and after. */
+function recordChange(entry: HistoryEntry): Html {
+  return html`<td>record changed</td><td>was <code>${published(entry.recordBefore)}</code><br>now <code>${published(entry.recordAfter)}</code></td>`;
+}
+
+const published = (value: string | undefined) => (value === undefined || value === '' ? '(not published)' : value);
+
 function historyTable(history: readonly HistoryEntry[]): Html {
   if (history.length === 0) return html`<p>No recorded changes in the last 365 days.</p>`;
   return html`<table id="timeline"><caption class="sr-only">Changes, newest first</caption>
@@ -74,7 +81,7 @@ function historyTable(history: readonly HistoryEntry[]): Html {
     (
       entry,
     ) => html`<tr><td class="when">${when(entry.at)}</td><td>${entry.kind}</td><td><code>${entry.check}</code></td><td>${entry.subject}</td>
-<td>${statusBadge(entry.before?.status ?? null)} → ${statusBadge(entry.after?.status ?? null)}</td><td>${entry.after?.summary ?? entry.before?.summary ?? ''}</td></tr>`,
+${entry.kind === 'record-changed' ? recordChange(entry) : html`<td>${statusBadge(entry.before?.status ?? null)} → ${statusBadge(entry.after?.status ?? null)}</td><td>${entry.after?.summary ?? entry.before?.summary ?? ''}</td>`}</tr>`,
   )}</tbody></table>`;
 }
 
@@ -84,7 +91,7 @@ function recordsTable(records: readonly RecordVersion[]): Html {
 <thead><tr><th scope="col">Record</th><th scope="col">Of</th><th scope="col">Value</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>${records.map(
     (record) =>
-      html`<tr><td>${record.kind}</td><td>${record.subject}</td><td><pre>${record.value}</pre></td><td>${when(record.firstSeen)}</td><td>${when(record.lastSeen)}</td></tr>`,
+      html`<tr><td>${record.kind}</td><td>${record.subject}</td><td><pre>${published(record.value)}</pre></td><td>${when(record.firstSeen)}</td><td>${when(record.lastSeen)}</td></tr>`,
   )}</tbody></table>`;
 }
 

@@ -1,4 +1,5 @@
 /** Every catalog section, merged: keys are check ids, areas (`spf`) or `*` for reasons any check may use. */
+import { checkTexts } from './check.ts';
 import { daneTexts } from './dane.ts';
 import { dkimTexts } from './dkim.ts';
 import { dmarcTexts } from './dmarc.ts';
@@ -14,6 +15,7 @@ import { tlsRptTexts } from './tls-rpt.ts';
 
 export const CATALOG = {
   ...sharedTexts,
+  ...checkTexts,
   ...mxTexts,
   ...spfTexts,
   ...dmarcTexts,

@@ -79,6 +79,30 @@ export const mxTexts = {
       en: { summary: (p) => `MX target ${p.host} resolves to ${list(p.addresses)}` },
       nl: { summary: (p) => `MX-host ${p.host} heeft de adressen ${list(p.addresses)}` },
     }),
+    'target-ok-capped': finding<{ host: string; addresses: string[]; probed: number }>({
+      en: {
+        summary: (p) =>
+          `MX target ${p.host} resolves to ${list(p.addresses)} (only the first ${p.probed} are probed: checks.limits.addressesPerHost)`,
+      },
+      nl: {
+        summary: (p) =>
+          `MX-host ${p.host} heeft de adressen ${list(p.addresses)} (alleen de eerste ${p.probed} worden getest: checks.limits.addressesPerHost)`,
+      },
+    }),
+    'target-special-purpose': finding<{ host: string; categories: string[] }>({
+      en: {
+        summary: (p) =>
+          `MX target ${p.host} has only addresses that cannot be reached from the Internet, so mail from other networks cannot be delivered there and mailwarden does not probe it (special-purpose addresses: ${p.categories.join('; ')})`,
+        fix: (p) =>
+          `Publish the public address(es) of ${p.host}; loopback, private (RFC 1918), link-local and documentation addresses are not reachable from other networks.`,
+      },
+      nl: {
+        summary: (p) =>
+          `MX-host ${p.host} heeft alleen adressen die vanaf internet niet bereikbaar zijn: mail van andere netwerken kan daar niet worden afgeleverd, en mailwarden test de host niet (adressen voor speciaal gebruik: ${p.categories.join('; ')})`,
+        fix: (p) =>
+          `Publiceer de publieke IP-adres(sen) van ${p.host}; loopback-, privé- (RFC 1918), link-local- en documentatieadressen zijn vanaf andere netwerken niet bereikbaar.`,
+      },
+    }),
     'implicit-mx': finding<{ domain: string; addresses: string[] }>({
       en: {
         summary: (p) => `No MX record: senders fall back to the domain's own address (${list(p.addresses)})`,
@@ -143,6 +167,30 @@ export const mxTexts = {
     'all-resolvable': finding<{ mx: string[] }>({
       en: { summary: (p) => `${count(p.mx.length, 'MX record', 'MX records')}, all resolvable: ${list(p.mx)}` },
       nl: { summary: (p) => `${count(p.mx.length, 'MX-record', 'MX-records')}, alle met een IP-adres: ${list(p.mx)}` },
+    }),
+    'first-resolvable': finding<{ mx: string[]; total: number }>({
+      en: {
+        summary: (p) =>
+          `${p.total} MX records; the first ${p.mx.length} (all that are checked) are resolvable: ${list(p.mx)}`,
+      },
+      nl: {
+        summary: (p) =>
+          `${p.total} MX-records; de eerste ${p.mx.length} (alleen die worden gecontroleerd) hebben een IP-adres: ${list(p.mx)}`,
+      },
+    }),
+    'too-many-mx': finding<{ domain: string; count: number; cap: number }>({
+      en: {
+        summary: (p) =>
+          `${p.domain} has too many MX records to check them all: only the first ${p.cap} of ${p.count} by preference are checked and probed (checks.limits.mxHostsPerDomain)`,
+        fix: () =>
+          'Publish a few MX records (two to four hosts are plenty); senders try them in preference order, and hundreds only slow delivery down.',
+      },
+      nl: {
+        summary: (p) =>
+          `${p.domain} heeft te veel MX-records om ze allemaal te controleren: alleen de eerste ${p.cap} van de ${p.count} (op prioriteit) worden gecontroleerd en getest (checks.limits.mxHostsPerDomain)`,
+        fix: () =>
+          'Publiceer een paar MX-records (twee tot vier hosts is ruim voldoende); verzenders proberen ze op volgorde van prioriteit, en honderden vertragen de aflevering alleen maar.',
+      },
     }),
     'targets-broken': finding<{ bad: string[]; total: number }>({
       en: { summary: (p) => `${p.bad.length} of ${p.total} MX targets have a problem: ${list(p.bad)}` },

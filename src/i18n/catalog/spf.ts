@@ -16,6 +16,10 @@ const UNUSABLE_NL: Record<Unusable, string> = {
   syntax: 'een syntaxfout in het SPF-record',
 };
 
+/** A count that stops growing at `max` in a diamond-shaped include tree (the walk saturates it). */
+const countEn = (n: number, max: number): string => (n >= max ? `more than ${max.toLocaleString('en')}` : String(n));
+const countNl = (n: number, max: number): string => (n >= max ? `meer dan ${max.toLocaleString('nl')}` : String(n));
+
 export const spfTexts = {
   spf: {
     'dns-error': finding<{ error: string }>({
@@ -177,15 +181,44 @@ export const spfTexts = {
         fix: (p, t) => p.fixes.map(t).join(' '),
       },
     }),
-    'too-many-lookups': part<{ lookups: number; costliest: string[] }>({
-      en: { text: (p) => `${p.lookups} DNS-querying terms (limit 10; costliest: ${p.costliest.join(', ')})` },
-      nl: { text: (p) => `${p.lookups} termen die DNS opvragen (maximaal 10; duurste: ${p.costliest.join(', ')})` },
-    }),
-    'too-many-voids': part<{ voids: number; terms: string[] }>({
-      en: { text: (p) => `${p.voids} void lookups (limit 2)${p.terms.length > 0 ? `: ${p.terms.join(', ')}` : ''}` },
+    'too-many-lookups': part<{ lookups: number; costliest: string[]; saturatedAt: number }>({
+      en: {
+        text: (p) =>
+          `${countEn(p.lookups, p.saturatedAt)} DNS-querying terms (limit 10; costliest: ${p.costliest.join(', ')})`,
+      },
       nl: {
         text: (p) =>
-          `${p.voids} lookups zonder antwoord (maximaal 2)${p.terms.length > 0 ? `: ${p.terms.join(', ')}` : ''}`,
+          `${countNl(p.lookups, p.saturatedAt)} termen die DNS opvragen (maximaal 10; duurste: ${p.costliest.join(', ')})`,
+      },
+    }),
+    'too-many-voids': part<{ voids: number; terms: string[]; saturatedAt: number }>({
+      en: {
+        text: (p) =>
+          `${countEn(p.voids, p.saturatedAt)} void lookups (limit 2)${p.terms.length > 0 ? `: ${p.terms.join(', ')}` : ''}`,
+      },
+      nl: {
+        text: (p) =>
+          `${countNl(p.voids, p.saturatedAt)} lookups zonder antwoord (maximaal 2)${p.terms.length > 0 ? `: ${p.terms.join(', ')}` : ''}`,
+      },
+    }),
+    'walk-budget': part<{ budget: number; lookups: number; saturatedAt: number }>({
+      en: {
+        text: (p) =>
+          `the include tree fans out so far that walking it needs more than ${p.budget} DNS queries (mailwarden's limit per SPF walk; walking stopped there), so receivers would meet ${p.lookups >= p.saturatedAt ? countEn(p.lookups, p.saturatedAt) : `at least ${p.lookups}`} lookups where they allow 10`,
+      },
+      nl: {
+        text: (p) =>
+          `de include-boom vertakt zo ver dat hem doorlopen meer dan ${p.budget} DNS-query's kost (de limiet van mailwarden per SPF-controle; daar is het doorlopen gestopt), dus ontvangers zouden ${p.lookups >= p.saturatedAt ? countNl(p.lookups, p.saturatedAt) : `minstens ${p.lookups}`} lookups tegenkomen waar ze er 10 toestaan`,
+      },
+    }),
+    'fix-flatten': part({
+      en: {
+        text: () =>
+          'Flatten the SPF record: a few includes of your real senders, ip4:/ip6: for your own servers, and no include trees that fan out.',
+      },
+      nl: {
+        text: () =>
+          'Maak het SPF-record plat: een paar includes van uw echte verzenders, ip4:/ip6: voor uw eigen servers, en geen include-bomen die steeds verder vertakken.',
       },
     }),
     'broken-term': part<{ term: string; domain: string; detail: string }>({

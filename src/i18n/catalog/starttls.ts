@@ -45,6 +45,20 @@ export const starttlsTexts = {
           `Testen lukte niet (${p.outcome}, ${p.attempts} ${p.attempts === 1 ? 'poging' : 'pogingen'}): ${p.detail}`,
       },
     }),
+    'probe-deadline': finding<{ stage: string; deadlineMs: number; attempts: number }>({
+      en: {
+        summary: (p) =>
+          `Could not probe: the server answered too slowly and the probe was stopped at its total deadline of ${p.deadlineMs / 1000} s (checks.transport.probeDeadline; at ${p.stage}, ${p.attempts} attempt${p.attempts === 1 ? '' : 's'})`,
+        fix: () =>
+          'Check that the mail server answers promptly: a greeting or reply delay (tarpitting, an overloaded server) makes senders give up on it too.',
+      },
+      nl: {
+        summary: (p) =>
+          `Testen lukte niet: de server antwoordde te traag en de test is gestopt bij de maximale duur van ${p.deadlineMs / 1000} s (checks.transport.probeDeadline; bij ${p.stage}, ${p.attempts} ${p.attempts === 1 ? 'poging' : 'pogingen'})`,
+        fix: () =>
+          'Controleer of de mailserver vlot antwoordt: een vertraagde begroeting of reactie (tarpitting, een overbelaste server) laat ook verzenders afhaken.',
+      },
+    }),
   },
   'starttls.offered': {
     ok: finding<{ version: string }>({

@@ -57,6 +57,10 @@ export const tlsRptTexts = {
       en: { text: (p) => `"${p.uri}" is not a valid mailto: address` },
       nl: { text: (p) => `"${p.uri}" is geen geldig mailto:-adres` },
     }),
+    'bad-escape': part<{ uri: string }>({
+      en: { text: (p) => `"${p.uri}" is not a valid mailto: address (bad %-escape)` },
+      nl: { text: (p) => `"${p.uri}" is geen geldig mailto:-adres (ongeldige %-codering)` },
+    }),
     'https-without-host': part<{ uri: string }>({
       en: { text: (p) => `"${p.uri}" has no host` },
       nl: { text: (p) => `"${p.uri}" noemt geen host` },

@@ -35,6 +35,9 @@ export async function checkDestinations(
   uris: { tag: 'rua' | 'ruf'; uri: string }[],
 ): Promise<ReportDestination[]> {
   const results: ReportDestination[] = [];
+  // one lookup per destination domain, however many addresses share it (1,000 rua addresses once meant 1,000 MX queries)
+  const accepting = new Map<string, Promise<boolean>>();
+  const authorizing = new Map<string, Promise<boolean>>();
   for (const { tag, uri } of uris) {
     const match = MAILTO.exec(uri);
     if (!match) {
@@ -55,15 +58,21 @@ export async function checkDestinations(
     };
     if (destination.external) {
       const authName = `${policyDomain}._report._dmarc.${domain}`;
-      const auth = await lookupTxt(dns, authName);
-      destination.authorized = auth.status === 'found' && auth.values.some(isDmarcRecord);
+      if (!authorizing.has(domain)) {
+        authorizing.set(
+          domain,
+          lookupTxt(dns, authName).then((auth) => auth.status === 'found' && auth.values.some(isDmarcRecord)),
+        );
+      }
+      destination.authorized = await authorizing.get(domain)!;
       if (!destination.authorized) {
         destination.problems.push(
           `${domain} has not authorized reports for ${policyDomain} (no "v=DMARC1" TXT at ${authName}): receivers will not send them`,
         );
       }
     }
-    destination.acceptsMail = await acceptsMail(dns, domain);
+    if (!accepting.has(domain)) accepting.set(domain, acceptsMail(dns, domain));
+    destination.acceptsMail = await accepting.get(domain)!;
     if (!destination.acceptsMail)
       destination.problems.push(`${domain} does not accept mail (no MX, no address, or a null MX)`);
     results.push(destination);

@@ -42,6 +42,8 @@ export async function collectEvidence(
   validator: DnssecValidator,
   domain: string,
   zoneApex: string,
+  /** MX hosts judged, in preference order (checks.limits.mxHostsPerDomain): 500 MX must not mean 1,500 validations. */
+  maxHosts = Number.POSITIVE_INFINITY,
 ): Promise<DnssecEvidence> {
   const mx = await validator.validate(domain, 'MX');
   const [soa, dnskey] = await Promise.all([
@@ -49,15 +51,17 @@ export async function collectEvidence(
     validator.validate(zoneApex, 'DNSKEY'),
   ]);
   const hosts = await Promise.all(
-    mxHosts(mx).map(async (host): Promise<HostEvidence> => {
-      const results = await Promise.all([
-        validator.validate(host, 'A'),
-        validator.validate(host, 'AAAA'),
-        validator.validate(`_25._tcp.${host}`, 'TLSA'),
-      ]);
-      const zone = results.find((result) => result.zone !== undefined)?.zone;
-      return { host, zone, results };
-    }),
+    mxHosts(mx)
+      .slice(0, maxHosts)
+      .map(async (host): Promise<HostEvidence> => {
+        const results = await Promise.all([
+          validator.validate(host, 'A'),
+          validator.validate(host, 'AAAA'),
+          validator.validate(`_25._tcp.${host}`, 'TLSA'),
+        ]);
+        const zone = results.find((result) => result.zone !== undefined)?.zone;
+        return { host, zone, results };
+      }),
   );
   return { domain, mx, zone: zoneApex, soa, dnskey, hosts };
 }

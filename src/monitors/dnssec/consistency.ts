@@ -48,7 +48,7 @@ async function addressesOf(context: MonitorContext, host: string): Promise<strin
 }
 
 async function viewOf(context: MonitorContext, zone: string, nameserver: string, address: string): Promise<ServerView> {
-  const verdict = context.guard.check(address);
+  const verdict = context.guard.check(address, 53);
   if (!verdict.allowed)
     return { nameserver, address, skipped: verdict.reason ?? verdict.category ?? 'refused by the target guard' };
   const server = { address, port: 53 };
@@ -93,7 +93,12 @@ export async function consistencyFinding(
   for (const nameserver of [...new Set(nameservers)].sort()) {
     const addresses = await addressesOf(context, nameserver);
     if (addresses.length === 0) views.push({ nameserver, address: '-', error: 'no address' });
-    views.push(...(await Promise.all(addresses.map((address) => viewOf(context, zone, nameserver, address)))));
+    // every domain of a zone asks the same servers the same questions: once per run, shared
+    const shared = (address: string) =>
+      context.shared.memo(`dnssec:server-view:${zone}|${nameserver}|${address}`, () =>
+        viewOf(context, zone, nameserver, address),
+      );
+    views.push(...(await Promise.all(addresses.map(shared))));
   }
   const problems: ZoneProblem[] = [];
   const answering = views.filter((view) => view.error === undefined && view.skipped === undefined);

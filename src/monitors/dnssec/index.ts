@@ -3,6 +3,7 @@ import { DnssecValidator } from '../../dns/dnssec/validator.ts';
 import { isDnsError } from '../../dns/errors.ts';
 import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
+import { checkLimits } from '../limits.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 import { algorithmFinding } from './algorithm.ts';
 import { chainFinding } from './chain-finding.ts';
@@ -54,7 +55,7 @@ export const dnssecMonitor: Monitor = {
     } catch (error) {
       return [errorFinding('dnssec.chain', domain, error)];
     }
-    const evidence = await collectEvidence(validator, domain, apex);
+    const evidence = await collectEvidence(validator, domain, apex, checkLimits(context.options).mxHostsPerDomain);
     const findings: Finding[] = [chainFinding(domain, [evidence.mx, evidence.soa, evidence.dnskey])];
     for (const host of evidence.hosts) findings.push(chainFinding(host.host, host.results));
 

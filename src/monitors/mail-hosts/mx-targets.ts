@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { DnsError } from '../../dns/errors.ts';
 import type { DnsAnswer } from '../../dns/types.ts';
+import { checkLimits } from '../limits.ts';
 import type { MonitorContext } from '../types.ts';
 import { notAHostName } from './target-kind.ts';
 
@@ -47,6 +48,9 @@ function cnameChainOf(answer: DnsAnswer, start: string): string[] {
   return chain;
 }
 
+/** DO set: the same query the DNSSEC validator asks first, so the MX set of a domain is asked once per run. */
+const MX_QUERY = { dnssec: true } as const;
+
 async function resolveHost(context: MonitorContext, host: string, preference: number): Promise<MxTarget> {
   const target: MxTarget = { host, preference, addresses: [], cnameChain: [], addressSecure: false };
   if (isIP(host)) {
@@ -78,7 +82,7 @@ async function resolveHost(context: MonitorContext, host: string, preference: nu
 async function lookUp(context: MonitorContext, domain: string): Promise<MxTargets> {
   let answer: DnsAnswer;
   try {
-    answer = await context.dns.query(domain, 'MX');
+    answer = await context.dns.query(domain, 'MX', MX_QUERY);
   } catch (error) {
     if (error instanceof DnsError)
       return { kind: 'error', detail: `MX lookup failed: ${error.kind} (${error.message})` };
@@ -100,6 +104,7 @@ async function lookUp(context: MonitorContext, domain: string): Promise<MxTarget
   if (entries.length === 0) {
     // RFC 5321 §5.1: no MX means the domain itself is the (implicit) MX host
     const implicit = await resolveHost(context, name(domain), 0);
+    implicit.addresses = implicit.addresses.slice(0, checkLimits(context.options).addressesPerHost);
     if (implicit.error) return { kind: 'error', detail: implicit.error };
     if (implicit.addresses.length === 0) return { kind: 'none', detail: `${domain} has no MX and no address` };
     return { kind: 'hosts', hosts: [implicit], implicit: true };
@@ -107,7 +112,12 @@ async function lookUp(context: MonitorContext, domain: string): Promise<MxTarget
   // an IP literal or localhost names no mail host: mx.records fails it, there is nothing to probe or match
   const unique = [...new Map(entries.map((e) => [e.exchange, e])).values()].filter((e) => !notAHostName(e.exchange));
   if (unique.length === 0) return { kind: 'none', detail: `no MX target of ${domain} is a host name` };
-  const hosts = await Promise.all(unique.map((e) => resolveHost(context, e.exchange, e.preference)));
+  // bounded: a hostile domain's 500 MX hosts would otherwise mean 500 hosts resolved and probed at once
+  const { mxHostsPerDomain, addressesPerHost } = checkLimits(context.options);
+  const hosts = await Promise.all(
+    unique.slice(0, mxHostsPerDomain).map((e) => resolveHost(context, e.exchange, e.preference)),
+  );
+  for (const host of hosts) host.addresses = host.addresses.slice(0, addressesPerHost);
   return { kind: 'hosts', hosts, implicit: false };
 }
 

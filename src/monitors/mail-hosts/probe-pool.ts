@@ -15,7 +15,8 @@ export async function probeWithRetry(
   probe: ProbeFn = probeSmtpOnce,
 ): Promise<SmtpProbeResult> {
   const first = await probe(mx, address, settings);
-  if (!TRANSIENT_OUTCOMES.includes(first.outcome)) return first;
+  // a server that used up the whole probe deadline gets no second one
+  if (!TRANSIENT_OUTCOMES.includes(first.outcome) || first.deadlinePassed) return first;
   await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
   const second = await probe(mx, address, settings);
   return { ...second, attempts: first.attempts + second.attempts, durationMs: first.durationMs + second.durationMs };
@@ -30,14 +31,19 @@ export function probeKey(address: string, port: number, mx: string): string {
   return `smtp:${address}:${port}:${mx.replace(/\.$/, '').toLowerCase()}`;
 }
 
-/** The run's single STARTTLS probe of (MX name, address), shared by every domain and every monitor that asks. */
+/**
+ * The run's single STARTTLS probe of (MX name, address), shared by every domain and every monitor that asks, and by
+ * every worker thread of a `check` split over cores.
+ */
 export function sharedProbe(context: MonitorContext, mx: string, address: string): Promise<SmtpProbeResult> {
   const transport = transportOptions(context.options);
   const settings = probeSettings(context.options);
-  return context.shared.memo(probeKey(address, settings.port, mx), async () => {
-    const limiter = await context.shared.memo('smtp:address-limiter', async () => {
-      return new AddressLimiter(transport.connectionsPerAddress);
-    });
+  return context.shared.memoAcrossWorkers(probeKey(address, settings.port, mx), address, async () => {
+    const limiter = await context.shared.memo(
+      'smtp:address-limiter',
+      async () => new AddressLimiter(transport.connectionsPerAddress),
+      { keep: true },
+    );
     return limiter.run(address, () => probeWithRetry(mx, address, settings, transport.retryDelayMs));
   });
 }

@@ -3,6 +3,8 @@ import type { DnsAnswer, DnsRecord } from '../../dns/types.ts';
 import { say } from '../../i18n/say.ts';
 import type { Finding } from '../../model.ts';
 import { worstStatus } from '../../model.ts';
+import { classifyAddress } from '../../net/special-purpose.ts';
+import { checkLimits } from '../limits.ts';
 import { notAHostName } from '../mail-hosts/target-kind.ts';
 import type { Monitor, MonitorContext } from '../types.ts';
 
@@ -39,6 +41,9 @@ function errorFinding(subject: string, texts: ReturnType<typeof say>, error: Dns
     evidence: { error: error.kind, server: error.server, ede: error.ede },
   };
 }
+
+/** DO set: the same query the DNSSEC validator asks first, so the MX set of a domain is asked once per run. */
+const MX_QUERY = { dnssec: true } as const;
 
 /** Asks for A and AAAA of an MX target and judges it: CNAME, no address, IP literal, localhost. */
 async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): Promise<HostVerdict> {
@@ -116,13 +121,30 @@ async function judgeHost(context: MonitorContext, domain: string, mx: MxEntry): 
       },
     };
   }
+  const special = addresses.map((address) => classifyAddress(address)?.category);
+  if (!context.options.allowPrivateTargets && special.every((category) => category !== undefined)) {
+    const categories = [...new Set(special)] as string[];
+    return {
+      addresses,
+      finding: {
+        ...base,
+        status: 'warn',
+        ...say('mx.records', 'target-special-purpose', { host, categories }),
+        evidence: { ...evidence, addresses, specialPurpose: special },
+      },
+    };
+  }
+  const { addressesPerHost } = checkLimits(context.options);
+  const capped = addresses.length > addressesPerHost;
   return {
     addresses,
     finding: {
       ...base,
       status: 'ok',
-      ...say('mx.records', 'target-ok', { host, addresses }),
-      evidence: { ...evidence, addresses },
+      ...(capped
+        ? say('mx.records', 'target-ok-capped', { host, addresses, probed: addressesPerHost })
+        : say('mx.records', 'target-ok', { host, addresses })),
+      evidence: { ...evidence, addresses, ...(capped ? { probedAddresses: addressesPerHost } : {}) },
     },
   };
 }
@@ -155,7 +177,7 @@ async function implicitMx(context: MonitorContext, domain: string): Promise<Find
 async function run(context: MonitorContext, domain: string): Promise<Finding[]> {
   let answer: DnsAnswer;
   try {
-    answer = await context.dns.query(domain, 'MX');
+    answer = await context.dns.query(domain, 'MX', MX_QUERY);
   } catch (error) {
     if (error instanceof DnsError)
       return [errorFinding(domain, say('mx.records', 'mx-lookup-failed', { domain, error: error.message }), error)];
@@ -197,17 +219,35 @@ async function run(context: MonitorContext, domain: string): Promise<Finding[]> 
       }),
     ];
   }
-  const hosts = await Promise.all(entries.map((entry) => judgeHost(context, domain, entry)));
-  const status = worstStatus(hosts.map((host) => host.finding.status));
+  const { mxHostsPerDomain } = checkLimits(context.options);
+  const judged = entries.slice(0, mxHostsPerDomain);
+  const hosts = await Promise.all(judged.map((entry) => judgeHost(context, domain, entry)));
+  const findings = [...hosts.map((host) => host.finding)];
+  if (entries.length > judged.length) findings.push(tooManyFinding(domain, entries.length, mxHostsPerDomain));
+  const status = worstStatus(findings.map((finding) => finding.status));
   const bad = hosts.filter((host) => host.finding.status !== 'ok').map((host) => host.finding.subject);
   const texts =
     bad.length === 0
-      ? say('mx.records', 'all-resolvable', { mx: mxList })
+      ? entries.length > judged.length
+        ? say('mx.records', 'first-resolvable', { mx: mxList.slice(0, judged.length), total: entries.length })
+        : say('mx.records', 'all-resolvable', { mx: mxList })
       : say('mx.records', 'targets-broken', { bad, total: entries.length });
   const evidence = {
-    mx: entries.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),
+    mx: judged.map((entry, index) => ({ ...entry, addresses: hosts[index]!.addresses })),
+    ...(entries.length > judged.length ? { mxRecords: entries.length, checked: judged.length } : {}),
   };
-  return [domainFinding(domain, status, texts, evidence), ...hosts.map((host) => host.finding)];
+  return [domainFinding(domain, status, texts, evidence), ...findings];
+}
+
+/** More MX hosts than one check looks at: the rest are neither resolved nor probed. */
+function tooManyFinding(domain: string, count: number, cap: number): Finding {
+  return {
+    check: CHECK,
+    subject: `${domain}/limit`,
+    status: 'warn',
+    ...say('mx.records', 'too-many-mx', { domain, count, cap }),
+    evidence: { mxRecords: count, checked: cap, limit: 'mxHostsPerDomain' },
+  };
 }
 
 export const mxMonitor: Monitor = { name: 'mx', run };

@@ -2,7 +2,7 @@
 import { say, sayPart } from '../../i18n/say.ts';
 import type { Part } from '../../i18n/types.ts';
 import type { Finding } from '../../model.ts';
-import { costPerTerm, effectiveAll, type SpfFetch, type SpfTree } from './lookup-tree.ts';
+import { costPerTerm, effectiveAll, MAX_COUNT, type SpfFetch, type SpfTree } from './lookup-tree.ts';
 
 export function recordFinding(domain: string, fetched: SpfFetch): Finding {
   const base = { check: 'spf.record', subject: domain };
@@ -138,19 +138,32 @@ export function lookupsFinding(domain: string, tree: SpfTree): Finding {
   const base = { check: 'spf.lookups', subject: domain, evidence };
   const failures: Part[] = [];
   const fixes: Part[] = [];
-  if (tree.totalLookups > 10) {
+  if (tree.budgetExhausted) {
+    Object.assign(evidence, { queries: tree.queries, budget: tree.budgetExhausted, lookupsAtLeast: true });
+    failures.push(
+      sayPart('spf.lookups', 'walk-budget', {
+        budget: tree.budgetExhausted.max,
+        lookups: tree.totalLookups,
+        saturatedAt: MAX_COUNT,
+      }),
+    );
+    fixes.push(sayPart('spf.lookups', 'fix-flatten', {}));
+  } else if (tree.totalLookups > 10) {
     const costly = [...perTerm].sort((a, b) => b.lookups - a.lookups).slice(0, 3);
     failures.push(
       sayPart('spf.lookups', 'too-many-lookups', {
         lookups: tree.totalLookups,
         costliest: costly.map((c) => `${c.term} = ${c.lookups}`),
+        saturatedAt: MAX_COUNT,
       }),
     );
     fixes.push(sayPart('spf.lookups', 'fix-too-many-lookups', {}));
   }
   if (tree.voidLookups > 2) {
     const voids = tree.problems.filter((p) => p.kind === 'void').map((p) => p.term);
-    failures.push(sayPart('spf.lookups', 'too-many-voids', { voids: tree.voidLookups, terms: voids }));
+    failures.push(
+      sayPart('spf.lookups', 'too-many-voids', { voids: tree.voidLookups, terms: voids, saturatedAt: MAX_COUNT }),
+    );
   }
   const broken = tree.problems.filter((p) => p.kind !== 'macro' && p.kind !== 'void');
   for (const problem of broken)

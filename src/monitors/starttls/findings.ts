@@ -90,6 +90,18 @@ export function offeredFinding(ctx: AddressContext, probe: AddressProbe): Findin
         evidence,
       );
     default:
+      if (result.deadlinePassed)
+        return finding(
+          'starttls.offered',
+          ctx,
+          'error',
+          say('starttls', 'probe-deadline', {
+            stage: result.stage,
+            deadlineMs: result.deadlineMs ?? 0,
+            attempts: result.attempts,
+          }),
+          evidence,
+        );
       return finding(
         'starttls.offered',
         ctx,

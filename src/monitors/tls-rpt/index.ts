@@ -8,7 +8,13 @@ import type { Monitor, MonitorContext } from '../types.ts';
 /** One `rua` destination (RFC 8460 §3): a mailto: with a plausible address, or an https: URL with a host. */
 export function ruaProblem(uri: string): Part | undefined {
   if (/^mailto:/i.test(uri)) {
-    const address = decodeURIComponent(uri.slice('mailto:'.length).split('?')[0] ?? '');
+    let address: string;
+    try {
+      address = decodeURIComponent(uri.slice('mailto:'.length).split('?')[0] ?? '');
+    } catch {
+      // found by fuzzing: a lone or bad %-escape made decodeURIComponent throw and the whole monitor fail
+      return sayPart('tlsrpt.record', 'bad-escape', { uri: shown(uri, 100) });
+    }
     return /^[^\s@]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(
       address,
     )

@@ -57,7 +57,6 @@ async function writeDomains(trx: Transaction<Tables>, states: readonly DomainSta
       worst_status: worst,
       status_rank: statusRank(worst),
       open_alerts: Object.values(state.findings).filter((tracked) => tracked.open).length,
-      state: storedState(state),
     };
   });
   for (const part of chunks(rows, ROWS))
@@ -72,9 +71,14 @@ async function writeDomains(trx: Transaction<Tables>, states: readonly DomainSta
           worst_status: eb.ref('excluded.worst_status'),
           status_rank: eb.ref('excluded.status_rank'),
           open_alerts: eb.ref('excluded.open_alerts'),
-          state: eb.ref('excluded.state'),
         })),
       )
+      .execute();
+  for (const part of chunks([...byName.values()], ROWS))
+    await trx
+      .insertInto('domain_states')
+      .values(part.map((state) => ({ name: state.domain, state: storedState(state) })))
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })))
       .execute();
   // Open alerts are derived from the states: replaced wholesale for the batch's domains.
   for (const names of chunks([...byName.keys()], IN_CHUNK))

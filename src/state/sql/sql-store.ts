@@ -193,13 +193,13 @@ export abstract class SqlStateStore implements StateStore {
       const states = new Map<string, DomainState>();
       for (const part of chunks([...new Set(names)], IN_CHUNK)) {
         const rows = await this.db
-          .selectFrom('domains')
-          .select(['name', 'state', 'in_flight_since'])
-          .where('name', 'in', part)
-          .where('state', 'is not', null)
+          .selectFrom('domain_states')
+          .innerJoin('domains', 'domains.name', 'domain_states.name')
+          .select(['domain_states.name', 'domain_states.state', 'domains.in_flight_since'])
+          .where('domain_states.name', 'in', part)
           .execute();
         for (const row of rows) {
-          const state = JSON.parse(row.state as string) as DomainState;
+          const state = JSON.parse(row.state) as DomainState;
           if (row.in_flight_since !== null) state.inFlightSince = toIso(row.in_flight_since);
           states.set(row.name, state);
         }
@@ -355,6 +355,8 @@ export abstract class SqlStateStore implements StateStore {
         this.db
           .selectFrom('open_alerts')
           .select(['domain', 'check_id', 'subject', 'alert'])
+          // A domain that left the configuration keeps its rows (and history) but raises nothing any more.
+          .where('domain', 'in', (eb) => eb.selectFrom('domains').select('name').where('retired_at', 'is', null))
           .$if(from !== undefined, (q) =>
             q.where((eb) =>
               eb(eb.refTuple('domain', 'check_id', 'subject'), '>', eb.tuple(...(from as [string, string, string]))),

@@ -9,6 +9,8 @@ export const OPEN_END = 8_640_000_000_000_000;
 
 export interface Tables {
   domains: DomainsTable;
+  /** The DomainState as JSON (without inFlightSince, which is a column of domains); absent before the first check. */
+  domain_states: { name: string; state: string };
   domain_tags: { domain: string; tag: string };
   standard_status: { domain: string; standard: string; status: string; since: number };
   standard_periods: {
@@ -68,6 +70,4 @@ export interface DomainsTable {
   /** Sort key of worst_status (see statusRank); -1 before the first check. */
   status_rank: Generated<number>;
   open_alerts: Generated<number>;
-  /** The DomainState as JSON (without inFlightSince, which is its own column); null before the first check. */
-  state: Generated<string | null>;
 }

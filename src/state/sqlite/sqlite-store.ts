@@ -18,12 +18,19 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** How long open() waits for a second daemon to let go of the file before refusing. Default 2 s. */
   lockTimeoutMs?: number;
+  /**
+   * Take the daemon's lock (default): a second store that asks for it is refused with StateLockedError. The CLI's
+   * commands (history, report, outbox, silence) open without it, so they work while the daemon runs.
+   */
+  exclusive?: boolean;
 }
 
 /**
- * The embedded store: one SQLite file through `node:sqlite` (built into Node 24, no native build), WAL, and an
- * exclusive lock held from open() to close() so a second daemon on the same file is refused. The operating system
- * drops that lock when the process dies, even by kill -9, so a crash never leaves a stale lock behind.
+ * The embedded store: one SQLite file through `node:sqlite` (built into Node 24, no native build), WAL, and the
+ * daemon's lock: an exclusive lock on a small companion file (`<file>.lock`, itself a SQLite database) held from
+ * open() to close(), so a second daemon on the same file is refused while the CLI can still read and write the
+ * database beside the daemon (WAL lets readers and one writer at a time share it). The operating system drops that
+ * lock when the process dies, even by kill -9, so a crash never leaves a stale lock behind.
  */
 export class SqliteStateStore extends SqlStateStore {
   readonly kind: StoreKind = 'sqlite';
@@ -31,11 +38,40 @@ export class SqliteStateStore extends SqlStateStore {
   protected readonly leastFn = 'min';
   protected readonly greatestFn = 'max';
   readonly #options: Required<SqliteStoreOptions>;
+  #lock: DatabaseSync | undefined;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     super();
     this.location = path;
-    this.#options = { busyTimeoutMs: options.busyTimeoutMs ?? 5000, lockTimeoutMs: options.lockTimeoutMs ?? 2000 };
+    this.#options = {
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      lockTimeoutMs: options.lockTimeoutMs ?? 2000,
+      exclusive: options.exclusive ?? true,
+    };
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      this.#lock?.close();
+      this.#lock = undefined;
+    }
+  }
+
+  /** The daemon's lock: an exclusive lock on `<file>.lock`, kept (locking_mode EXCLUSIVE) until it is closed. */
+  private takeLock(path: string): void {
+    const lockPath = `${path}.lock`;
+    if (!existsSync(lockPath)) closeSync(openSync(lockPath, 'a', 0o600));
+    const lock = new DatabaseSync(lockPath, { timeout: this.#options.lockTimeoutMs });
+    try {
+      lock.exec('PRAGMA locking_mode = EXCLUSIVE');
+      lock.exec('BEGIN EXCLUSIVE; COMMIT');
+    } catch (error) {
+      lock.close();
+      throw error;
+    }
+    this.#lock = lock;
   }
 
   protected async connect(): Promise<Kysely<Tables>> {
@@ -43,14 +79,14 @@ export class SqliteStateStore extends SqlStateStore {
     if (path !== ':memory:') this.createFile(path);
     let native: DatabaseSync;
     try {
+      if (this.#options.exclusive && path !== ':memory:') this.takeLock(path);
       native = new DatabaseSync(path, { timeout: this.#options.lockTimeoutMs });
     } catch (error) {
+      this.#lock?.close();
+      this.#lock = undefined;
       throw this.classify(error, 'open') ?? error;
     }
     try {
-      native.exec('PRAGMA locking_mode = EXCLUSIVE');
-      // The first write takes the file's exclusive lock; locking_mode keeps it until close.
-      native.exec('BEGIN EXCLUSIVE; COMMIT');
       const mode = native.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
       if (path !== ':memory:' && mode?.journal_mode !== 'wal')
         throw new StateUnavailableError(
@@ -65,6 +101,8 @@ export class SqliteStateStore extends SqlStateStore {
       native.exec('PRAGMA optimize = 0x10002');
     } catch (error) {
       native.close();
+      this.#lock?.close();
+      this.#lock = undefined;
       throw this.classify(error, 'open') ?? error;
     }
     return new Kysely<Tables>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(native) }) });

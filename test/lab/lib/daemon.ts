@@ -82,12 +82,30 @@ export async function stopDaemon(proc: LabProcess, graceMs = 5000): Promise<void
   signal(proc.pid, proc.stopSignal ?? 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isRunning(proc)) return;
+    if (!isRunning(proc)) {
+      await groupGone(proc.pid, Date.now() + 3000);
+      return;
+    }
     await sleep(25);
   }
   signal(-proc.pid, 'SIGKILL');
   signal(proc.pid, 'SIGKILL');
   await sleep(50);
+}
+
+/**
+ * Waits (bounded) until no process of the group is left: NSD's server children outlive its main process by a moment
+ * and keep the listening sockets, so a restart right after could not bind (seen under load).
+ */
+async function groupGone(pid: number, until: number): Promise<void> {
+  while (Date.now() < until) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(25);
+  }
 }
 
 export function signalDaemon(proc: LabProcess, sig: NodeJS.Signals): void {

@@ -15,6 +15,8 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
   { name: 'iproute2', program: '/usr/sbin/ip' },
+  // systemd-analyze rates deploy/mailwarden.service (test/deploy/); installing it starts nothing here
+  { name: 'systemd', program: '/usr/bin/systemd-analyze' },
   // The dashboard's browser tests and PDF reports (headless printing), and the alert e-mail screenshots.
   { name: 'chromium', program: '/usr/bin/chromium' },
   // The state store's PostgreSQL (started on demand, see postgres.ts); postgresql-common comes only with a server.
