@@ -230,3 +230,5 @@ async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Pr
 }
 
 await main();
+// RPKI: parsing a validator export of 500,000 VRPs and validating routes against it (no lab needed)
+await import('./rpki-vrps.ts');
