@@ -291,3 +291,5 @@ async function clusterPasses(domains: string[], engineDomains: string[]): Promis
 }
 
 await main();
+// RPKI: parsing a validator export of 500,000 VRPs and validating routes against it (no lab needed)
+await import('./rpki-vrps.ts');

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { DomainReport } from '../model.ts';
+import { mailScore } from '../score/index.ts';
 
 /**
  * Writes `{"reports":[…], "resolver"?: …}` one report at a time, byte for byte what
@@ -37,11 +38,11 @@ export class JsonReportStream {
 }
 
 /**
- * A report as it sits inside the `reports` array of the pretty-printed document (nested two levels deep): cut out
+ * A report (with its Internet.nl-comparable `score`) as it sits inside the `reports` array of the pretty-printed document (nested two levels deep): cut out
  * of the document of that one report, so the indentation comes from one JSON.stringify and is never re-done.
  */
 export function reportJson(report: DomainReport): string {
-  const document = JSON.stringify({ reports: [report] }, null, 2);
+  const document = JSON.stringify({ reports: [{ ...report, score: mailScore(report) }] }, null, 2);
   return document.slice(DOCUMENT_HEAD.length, document.length - DOCUMENT_TAIL.length);
 }
 

@@ -13,6 +13,8 @@ import type { DomainReport } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
 import { type CheckOptions, DEFAULT_CHECK_OPTIONS } from '../monitors/types.ts';
 import { formatReportsAsTable, formatTotals, type TableOptions, wantsColour } from '../report/table.ts';
+import { formatScoreLine } from '../score/format.ts';
+import { mailScore } from '../score/index.ts';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../smtp/settings.ts';
 
 const HELP = `usage: mailwarden check <domain...> [options]
@@ -30,6 +32,8 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --timeout MS              timeout of one network operation (default ${DEFAULT_CHECK_OPTIONS.timeoutMs})
   --banner-timeout MS       wait this long for an SMTP greeting (default ${DEFAULT_TRANSPORT_OPTIONS.bannerTimeoutMs})
   --retry-delay MS          pause before the one retry of a failed SMTP probe (default ${DEFAULT_TRANSPORT_OPTIONS.retryDelayMs})
+  --rpki-vrps FILE|URL      RPKI validator's VRP export (rpki-client/Routinator JSON) for origin validation
+  --rpki-origins FILE|dns:Z IP-to-origin-AS: "prefix AS" lines, or dns:<zone4>[,<zone6>] (Team Cymru format)
   --lang en|nl              language of the table (default: from LC_ALL, LC_MESSAGES or LANG, else en)
   --min-status LEVEL        show only findings at LEVEL or worse: ok, info, warn, fail (errors are always shown)
   --workers N               threads checking at once (default: one per core, 1 for short lists)
@@ -153,6 +157,8 @@ async function check(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       'banner-timeout': { type: 'string' },
       'retry-delay': { type: 'string' },
+      'rpki-vrps': { type: 'string' },
+      'rpki-origins': { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       lang: { type: 'string' },
@@ -210,6 +216,8 @@ async function check(argv: string[]): Promise<number> {
   };
   const transport = transportFlags(values['banner-timeout'], values['retry-delay']);
   if (Object.keys(transport).length > 0) options.transport = transport;
+  if (values['rpki-vrps'] || values['rpki-origins'])
+    options.rpki = { vrps: values['rpki-vrps'], origins: values['rpki-origins'] };
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
   const workers = positiveInteger(values.workers, '--workers', defaultWorkers(domains.length));
 
@@ -251,7 +259,10 @@ async function check(argv: string[]): Promise<number> {
     const stdout = process.stdout;
     const width = stdout.isTTY && stdout.columns ? Math.min(stdout.columns, 100) : 100;
     const colour = wantsColour(stdout);
-    stdout.write(formatReportsAsTable(reports, { language, colour, width, ...(minStatus ? { minStatus } : {}) }));
+    const scoreLine = (report: (typeof reports)[number]) => formatScoreLine(mailScore(report), language);
+    stdout.write(
+      formatReportsAsTable(reports, { language, colour, width, scoreLine, ...(minStatus ? { minStatus } : {}) }),
+    );
     if (reports.length > 1) stdout.write(`\n${formatTotals(reports, language)}`);
   }
   if (values.stats) {

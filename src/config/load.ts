@@ -250,7 +250,15 @@ function finish(raw: RawConfig, file: string, baseDir: string, readFile: (path: 
     ...rest,
     file: resolve(file),
     dns: { ...rest.dns, trustAnchorFile: at(rest.dns.trustAnchorFile) },
-    checks: { ...rest.checks, caFile: at(rest.checks.caFile) },
+    checks: {
+      ...rest.checks,
+      caFile: at(rest.checks.caFile),
+      // RPKI sources that are files are relative to the config file too; URLs and dns:<zone> stay as written
+      rpki: {
+        vrps: /^https?:\/\//i.test(rest.checks.rpki.vrps ?? '') ? rest.checks.rpki.vrps : at(rest.checks.rpki.vrps),
+        origins: rest.checks.rpki.origins?.startsWith('dns:') ? rest.checks.rpki.origins : at(rest.checks.rpki.origins),
+      },
+    },
     state: {
       url: stateUrlBesideConfig(rest.state.url, baseDir),
       ...(rest.state.password ? { password: rest.state.password } : {}),

@@ -294,6 +294,10 @@ export function createConfigSchema(environment: SchemaEnvironment) {
           severity: severityOverrides,
           dnssec: dnssecThresholds,
           transport: transportSettings,
+          /** RPKI origin validation (src/monitors/rpki/settings.ts): VRP export file/URL, origin file or dns:<zone>. */
+          rpki: z
+            .strictObject({ vrps: z.string().min(1).optional(), origins: z.string().min(1).optional() })
+            .prefault({}),
           limits: checkLimitSettings,
         })
         .prefault({}),

@@ -67,6 +67,7 @@ export function checkOptionsFor(config: Config, domain: DomainConfig): CheckOpti
     ...(checks.caFile ? { caFile: checks.caFile } : {}),
     ...(Object.keys(dnssec).length > 0 ? { dnssec } : {}),
     ...(Object.keys(transport).length > 0 ? { transport } : {}),
+    ...(checks.rpki.vrps || checks.rpki.origins ? { rpki: { ...checks.rpki } } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
   };
 }

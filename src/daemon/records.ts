@@ -100,6 +100,8 @@ export function diffRecords(
   const observations: RecordObservation[] = [];
   const changed: RecordChange[] = [];
   for (const [key, value] of Object.entries(now)) {
+    // Never published and still not (a DKIM selector tried and absent): nothing to keep a version of.
+    if (value === '' && before?.[key] === undefined) continue;
     const split = key.indexOf('|');
     const observation = { domain, kind: key.slice(0, split), subject: key.slice(split + 1), value, at };
     observations.push(observation);

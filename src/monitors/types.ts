@@ -4,6 +4,7 @@ import type { TargetGuard } from '../net/target-guard.ts';
 import type { TransportOptions } from '../smtp/settings.ts';
 import type { DnssecSettings } from './dnssec/settings.ts';
 import type { CheckLimits } from './limits.ts';
+import type { RpkiSettings } from './rpki/settings.ts';
 import type { RunShared } from './run-shared.ts';
 
 /** Options that shape a check of one domain; built from CLI flags or config (per domain, with global defaults). */
@@ -26,6 +27,8 @@ export interface CheckOptions {
   transport?: Partial<TransportOptions>;
   /** dnssec.* thresholds (expiry warn/fail, stale secondary, clock skew, NSEC3 iterations); defaults in src/monitors/dnssec/settings.ts. */
   dnssec?: Partial<DnssecSettings>;
+  /** RPKI origin validation sources; without both, the rpki monitor reports that it is not configured. */
+  rpki?: RpkiSettings;
   /** What one domain check may cost (deadline, DNS queries and bytes, MX hosts probed); defaults in ./limits.ts. */
   limits?: Partial<CheckLimits>;
 }

@@ -28,6 +28,8 @@ export interface TableOptions {
   width?: number;
   /** Hide findings below this status; `error` (could not determine) is always shown. */
   minStatus?: Exclude<Status, 'error'>;
+  /** A line under each domain's headline (the mail score), already in `language`. */
+  scoreLine?: (report: DomainReport) => string;
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org); FORCE_COLOR forces it. */
@@ -106,6 +108,8 @@ export function formatReportsAsTable(reports: readonly DomainReport[], options: 
     const lines = [
       `${paint('bold', terminalSafe(report.domain, 255))}  ${paint(COLOUR[head === 'mixed' ? 'error' : head], `[${headlineText(report.findings)}]`)}  ${counts}${hidden > 0 ? `; ${words.hidden(hidden)}` : ''}`,
     ];
+    if (options.scoreLine)
+      lines.push(...wrap(terminalSafe(options.scoreLine(report), 600), width - 2).map((l) => `  ${l}`));
     for (const finding of findings) {
       const texts = render(finding, language);
       const label = paint(COLOUR[finding.status], pad(LABEL[finding.status], statusWidth));

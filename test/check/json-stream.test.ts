@@ -2,6 +2,10 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { JsonReportStream, reportJson } from '../../src/check/json-stream.ts';
 import type { DomainReport } from '../../src/model.ts';
+import { mailScore } from '../../src/score/index.ts';
+
+/** What --json prints per report: the report and its Internet.nl-comparable score. */
+const scored = (reports: DomainReport[]) => reports.map((r) => ({ ...r, score: mailScore(r) }));
 
 const report = (domain: string): DomainReport => ({
   domain,
@@ -30,14 +34,16 @@ async function streamed(reports: DomainReport[], resolver?: { problem: string; m
 describe('--json streamed one report at a time', () => {
   it('is byte for byte the pretty document the whole-array JSON.stringify gave', async () => {
     const reports = [report('a.example'), report('b.example'), report('c.example')];
-    expect(await streamed(reports)).toBe(`${JSON.stringify({ reports }, null, 2)}\n`);
-    expect(await streamed(reports, undefined, true)).toBe(`${JSON.stringify({ reports }, null, 2)}\n`);
+    expect(await streamed(reports)).toBe(`${JSON.stringify({ reports: scored(reports) }, null, 2)}\n`);
+    expect(await streamed(reports, undefined, true)).toBe(`${JSON.stringify({ reports: scored(reports) }, null, 2)}\n`);
   });
 
   it('keeps the top-level resolver problem and the empty list in the same shape', async () => {
     const resolver = { problem: 'strips-dnssec', message: 'the resolver strips RRSIGs' };
     const reports = [report('a.example')];
-    expect(await streamed(reports, resolver)).toBe(`${JSON.stringify({ reports, resolver }, null, 2)}\n`);
+    expect(await streamed(reports, resolver)).toBe(
+      `${JSON.stringify({ reports: scored(reports), resolver }, null, 2)}\n`,
+    );
     expect(await streamed([])).toBe(`${JSON.stringify({ reports: [] }, null, 2)}\n`);
   });
 

@@ -38,6 +38,24 @@ describe('configuration: mistakes caught before anything runs', () => {
     expect(config.routes[0]!.match.checks).toEqual(['dane', 'dane.*', 'dmarc.policy', 'spf.monitor']);
   });
 
+  it('knows the IPv6 and RPKI checks (from the catalog) and suggests them when misspelt', () => {
+    const ids = ['ipv6.ns-address', 'ipv6.ns-reachable', 'ipv6.mx-address', 'ipv6.mx-reachable'];
+    const more = ['rpki.ns', 'rpki.mx', 'rpki.config', 'ipv6', 'rpki.*'];
+    const severity = [...ids, 'rpki.ns', 'rpki.mx', 'rpki.config'].map((id) => `    ${id}: info`).join('\n');
+    const config = parseConfig(
+      `checks:\n  severity:\n${severity}\nchannels:\n  ops: { type: log }\nroutes:\n  - name: r\n    channels: [ops]\n    match:\n      checks: [${[...ids, ...more].join(', ')}]\n`,
+      'config.yaml',
+      { env: {} },
+    );
+    expect(config.routes[0]!.match.checks).toEqual([...ids, ...more]);
+    expect(problemsOf('checks:\n  severity:\n    ipv6.mx-reachible: info\n')[0]).toMatch(
+      /unknown check "ipv6\.mx-reachible"; did you mean ipv6\.mx-reachable\?/,
+    );
+    expect(problemsOf('checks:\n  severity:\n    rpki.nss: warn\n')[0]).toMatch(
+      /unknown check "rpki\.nss"; did you mean rpki\.ns\?/,
+    );
+  });
+
   it('knows check.limits (a domain cut short at its limits) in severity overrides and routes', () => {
     const config = parseConfig(
       'checks:\n  severity:\n    check.limits: warn\nchannels:\n  ops: { type: log }\nroutes:\n  - name: r\n    channels: [ops]\n    match:\n      checks: [check.limits]\n',

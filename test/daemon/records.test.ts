@@ -71,6 +71,15 @@ describe('published records read from the findings', () => {
       { domain: 'a.nl', kind: 'dkim', subject: 's1._domainkey.a.nl', value: 'v=DKIM1; p=B', at },
     ]);
     expect(next.observations).toHaveLength(3);
+    // A record never published and still absent (a DKIM selector tried) is not kept; one that was published and is
+    // gone now is a change to the empty value.
+    expect(diffRecords('a.nl', {}, { 'dkim|s2._domainkey.a.nl': '' }, at)).toMatchObject({
+      observations: [],
+      merged: {},
+    });
+    expect(diffRecords('a.nl', { 'spf|a.nl': 'v=spf1 -all' }, { 'spf|a.nl': '' }, at).changed).toMatchObject([
+      { kind: 'spf', value: '', before: 'v=spf1 -all' },
+    ]);
     // A record this report did not see (its lookup failed) keeps its last known value.
     expect(diffRecords('a.nl', { 'spf|a.nl': 'v=spf1 -all' }, {}, at).merged).toEqual({ 'spf|a.nl': 'v=spf1 -all' });
   });

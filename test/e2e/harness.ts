@@ -163,6 +163,9 @@ routes:
 checks:
   ehloName: mailwarden-e2e.test
   allowPrivateTargets: true
+  # The e2e zones are served over IPv4 only (the lab's IPv6 name servers carry the IPv6 test zones): their missing
+  # IPv6 is not what these tests are about, and would be a notice at the first check (baseline) of every domain.
+  severity: { ipv6.ns-address: ignore, ipv6.mx-address: ignore }
 ${options.caFile ? `  caFile: ${options.caFile}\n` : ''}  timeout: 3s
 schedule: { interval: 4s, jitter: 0, firstCheckSpread: 0s, concurrency: 4 }
 alerting:

@@ -1,6 +1,10 @@
 /** dane.tlsa, dane.match, dane.rollover: whether DANE senders can authenticate each MX, now and after a renewal. */
 import { finding } from '../types.ts';
 
+type AddressFamily = 'ipv4' | 'ipv6';
+const families = (list: readonly AddressFamily[]) => list.map((f) => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join('/');
+const recordTypes = (list: readonly AddressFamily[]) => list.map((f) => (f === 'ipv4' ? 'A' : 'AAAA')).join('/');
+
 const records = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const WHOLE_CERT_EN = '; "3 0 x" records pin the whole certificate and break on every renewal, even with the same key';
 const WHOLE_CERT_NL =
@@ -67,15 +71,29 @@ export const daneTexts = {
           'Onderteken de zone (en publiceer de DS bij de bovenliggende zone), anders beschermen de TLSA-records niets.',
       },
     }),
-    'unsigned-addresses': finding<{ owner: string; host: string }>({
+    'unsigned-family': finding<{ owner: string; host: string; dane: AddressFamily[]; insecure: AddressFamily[] }>({
       en: {
         summary: (p) =>
-          `TLSA at ${p.owner} is signed, but the address records of ${p.host} are not: senders skip DANE (RFC 7672 §2.2.2)`,
+          `TLSA at ${p.owner} is signed, but the ${families(p.insecure)} address records of ${p.host} are not: senders use DANE over ${families(p.dane)} only and fall back to unauthenticated TLS over ${families(p.insecure)} (RFC 7672 §2.2.2)`,
+        fix: (p) =>
+          `Sign the ${recordTypes(p.insecure)} records of ${p.host} (they are in an unsigned zone, or their zone's proofs are not accepted by validators).`,
+      },
+      nl: {
+        summary: (p) =>
+          `TLSA op ${p.owner} is ondertekend, maar de ${families(p.insecure)}-adresrecords van ${p.host} niet: verzenders gebruiken DANE alleen via ${families(p.dane)} en vallen via ${families(p.insecure)} terug op TLS zonder authenticatie (RFC 7672 §2.2.2)`,
+        fix: (p) =>
+          `Onderteken de ${recordTypes(p.insecure)}-records van ${p.host} (ze staan in een niet-ondertekende zone, of validators accepteren de DNSSEC-bewijzen van hun zone niet).`,
+      },
+    }),
+    'unsigned-addresses': finding<{ owner: string; host: string; alias: boolean }>({
+      en: {
+        summary: (p) =>
+          `TLSA at ${p.owner} is signed, but the address records of ${p.host} are not: senders skip DANE (RFC 7672 §2.2.2)${p.alias ? ' (Postfix still uses the TLSA records at the alias name when the CNAME itself is signed; senders that require secure address records do not)' : ''}`,
         fix: (p) => `Sign the zone that holds the A/AAAA records of ${p.host}.`,
       },
       nl: {
         summary: (p) =>
-          `TLSA op ${p.owner} is ondertekend, maar de adresrecords van ${p.host} niet: verzenders slaan DANE over (RFC 7672 §2.2.2)`,
+          `TLSA op ${p.owner} is ondertekend, maar de adresrecords van ${p.host} niet: verzenders slaan DANE over (RFC 7672 §2.2.2)${p.alias ? ' (Postfix gebruikt de TLSA-records bij de aliasnaam nog wel als de CNAME zelf ondertekend is; verzenders die ondertekende adresrecords eisen niet)' : ''}`,
         fix: (p) => `Onderteken de zone met de A/AAAA-records van ${p.host}.`,
       },
     }),

@@ -4,8 +4,10 @@ import { daneTexts } from './dane.ts';
 import { dkimTexts } from './dkim.ts';
 import { dmarcTexts } from './dmarc.ts';
 import { dnssecTexts } from './dnssec.ts';
+import { ipv6Texts } from './ipv6.ts';
 import { mtaStsTexts } from './mta-sts.ts';
 import { mxTexts } from './mx.ts';
+import { rpkiTexts } from './rpki.ts';
 import { sharedTexts } from './shared.ts';
 import { spfTexts } from './spf.ts';
 import { starttlsTexts } from './starttls.ts';
@@ -23,4 +25,6 @@ export const CATALOG = {
   ...daneTexts,
   ...mtaStsTexts,
   ...tlsRptTexts,
+  ...ipv6Texts,
+  ...rpkiTexts,
 };

@@ -6,7 +6,7 @@ import { analyseChain } from '../../tls/presented-chain.ts';
 import { formatTlsa, type TlsaRecord, tlsaUnusableReason } from '../../tls/tlsa.ts';
 import type { AddressProbe } from '../mail-hosts/guarded-probe.ts';
 import type { MxTarget } from '../mail-hosts/mx-targets.ts';
-import type { AddressSecurity, TlsaLookup } from './tlsa-lookup.ts';
+import { type AddressSecurity, daneFamilies, type TlsaLookup } from './tlsa-lookup.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -56,11 +56,29 @@ export function tlsaFinding(
       evidence,
     };
   }
+  const families = addressSecurity ? daneFamilies(addressSecurity) : undefined;
+  if (!host.addressSecure && families && families.dane.length > 0 && families.opportunistic.length > 0) {
+    return {
+      ...base,
+      status: 'warn',
+      ...say('dane.tlsa', 'unsigned-family', {
+        owner: lookup.owner,
+        host: host.host,
+        dane: families.dane,
+        insecure: families.opportunistic,
+      }),
+      evidence,
+    };
+  }
   if (!host.addressSecure) {
     return {
       ...base,
       status: 'warn',
-      ...say('dane.tlsa', 'unsigned-addresses', { owner: lookup.owner, host: host.host }),
+      ...say('dane.tlsa', 'unsigned-addresses', {
+        owner: lookup.owner,
+        host: host.host,
+        alias: host.cnameChain.length > 0,
+      }),
       evidence,
     };
   }

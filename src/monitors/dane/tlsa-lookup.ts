@@ -74,33 +74,78 @@ export async function tlsaSecurity(context: MonitorContext, owner: string): Prom
   };
 }
 
-/** Whether the MX host's A and AAAA RRsets (through any CNAME chain) are DNSSEC-secure, and who said so. */
+export type AddressFamily = 'ipv4' | 'ipv6';
+
+/** One address family of an MX host: how many addresses it yielded and how secure its RRset (or its denial) is. */
+export interface FamilySecurity {
+  addresses: number;
+  verdict: string;
+  /** DANE applies to this family's addresses: they exist and their RRset is secure. */
+  dane: boolean;
+}
+
+/** Whether the MX host's address records are DNSSEC-secure, per address family, and who said so. */
 export interface AddressSecurity {
+  /** Every family that yielded addresses is secure (so DANE applies to every address of the host). */
   secure: boolean;
   judge: 'validator' | 'resolver-ad';
   /** Our validator's verdict per type, when it judged. */
   verdicts?: { A: string; AAAA: string };
+  families?: Record<AddressFamily, FamilySecurity>;
   detail?: string;
 }
 
+export const familyOf = (address: string): AddressFamily => (address.includes(':') ? 'ipv6' : 'ipv4');
+
+/** Families whose addresses DANE senders treat with DANE, and those they reach with opportunistic TLS only. */
+export function daneFamilies(security: AddressSecurity): { dane: AddressFamily[]; opportunistic: AddressFamily[] } {
+  const families = Object.entries(security.families ?? {}) as [AddressFamily, FamilySecurity][];
+  const used = families.filter(([, f]) => f.addresses > 0);
+  return {
+    dane: used.filter(([, f]) => f.dane).map(([name]) => name),
+    opportunistic: used.filter(([, f]) => !f.dane).map(([name]) => name),
+  };
+}
+
+function familiesFromAd(host: MxTarget): Record<AddressFamily, FamilySecurity> | undefined {
+  if (!host.familyAd) return undefined;
+  const count = (family: AddressFamily) => host.addresses.filter((a) => familyOf(a) === family).length;
+  const of = (family: AddressFamily): FamilySecurity => {
+    const ad = host.familyAd?.[family] ?? false;
+    return { addresses: count(family), verdict: ad ? 'secure' : 'insecure', dane: ad && count(family) > 0 };
+  };
+  return { ipv4: of('ipv4'), ipv6: of('ipv6') };
+}
+
 /**
- * RFC 7672 §2.2.2: senders use DANE only when the MX host's address records are secure (and follow a CNAME chain to
- * its target only when the chain is secure). Judged by the same party as the TLSA RRset: our validator by default,
- * once per host per run.
+ * RFC 7672 §2.2.2 as Postfix applies it (tls_dane_resolve): DANE is decided per address, from the DNSSEC status of
+ * the RRset that address came from. A secure A RRset beside an AAAA denial that is only insecure (e.g. NSEC3 with
+ * more iterations than validators accept) still means DANE over IPv4. Judged by the same party as the TLSA RRset:
+ * our validator by default, once per host per run.
  */
 export function addressSecurity(context: MonitorContext, host: MxTarget): Promise<AddressSecurity> {
   if (transportOptions(context.options).tlsaSecurity === 'resolver-ad') {
-    return Promise.resolve({ secure: host.addressSecure, judge: 'resolver-ad' });
+    const families = familiesFromAd(host);
+    return Promise.resolve({ secure: host.addressSecure, judge: 'resolver-ad', ...(families ? { families } : {}) });
   }
   return context.shared.memo(`dane:address-security:${host.host}`, async () => {
     const validator = await validatorFor(context);
     const [a, aaaa] = await Promise.all([validator.validate(host.host, 'A'), validator.validate(host.host, 'AAAA')]);
-    const secure = a.verdict === 'secure' && aaaa.verdict === 'secure';
+    const family = (result: typeof a, type: 'A' | 'AAAA'): FamilySecurity => {
+      const addresses = result.records.filter((r) => r.type === type).length;
+      return { addresses, verdict: result.verdict, dane: addresses > 0 && result.verdict === 'secure' };
+    };
+    const families = { ipv4: family(a, 'A'), ipv6: family(aaaa, 'AAAA') };
+    const used = Object.values(families).filter((f) => f.addresses > 0);
+    // a host without addresses is judged on both verdicts, as before: there is nothing to connect to anyway
+    const secure = used.length > 0 ? used.every((f) => f.dane) : a.verdict === 'secure' && aaaa.verdict === 'secure';
+    const notSecure = [a, aaaa].find((r) => r.verdict !== 'secure' && r.records.length > 0);
     return {
       secure,
       judge: 'validator',
       verdicts: { A: a.verdict, AAAA: aaaa.verdict },
-      ...(secure ? {} : { detail: [a, aaaa].find((r) => r.verdict !== 'secure')?.detail ?? '' }),
+      families,
+      ...(secure ? {} : { detail: notSecure?.detail ?? [a, aaaa].find((r) => r.verdict !== 'secure')?.detail ?? '' }),
     };
   });
 }

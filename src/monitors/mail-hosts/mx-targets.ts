@@ -12,8 +12,13 @@ export interface MxTarget {
   addresses: string[];
   /** When the host name is an alias: the names it leads to, final target last. */
   cnameChain: string[];
-  /** Whether the address lookup (and so any CNAME chain) validated: the resolver's AD bit. */
+  /**
+   * Whether the address records in use validated (the resolver's AD bit): every family that yielded addresses is
+   * secure. A family without addresses does not count (RFC 7672 §2.2.2 as Postfix applies it, per address record).
+   */
   addressSecure: boolean;
+  /** The resolver's AD bit per address family (A, AAAA query), whether or not it yielded addresses. */
+  familyAd?: { ipv4: boolean; ipv6: boolean };
   /** The address lookup failed (DNS error): the host cannot be probed this run. */
   error?: string;
 }
@@ -64,7 +69,9 @@ async function resolveHost(context: MonitorContext, host: string, preference: nu
       for (const record of answer.answers) if (record.type === type) target.addresses.push(String(record.data));
     }
     target.cnameChain = cnameChainOf(a, host);
-    target.addressSecure = a.flags.ad && aaaa.flags.ad;
+    target.familyAd = { ipv4: a.flags.ad, ipv6: aaaa.flags.ad };
+    const used = [a, aaaa].filter((answer) => answer.answers.some((r) => r.type === 'A' || r.type === 'AAAA'));
+    target.addressSecure = (used.length > 0 ? used : [a, aaaa]).every((answer) => answer.flags.ad);
   } catch (error) {
     if (!(error instanceof DnsError)) throw error;
     target.error = `address lookup failed: ${error.kind} (${error.message})`;

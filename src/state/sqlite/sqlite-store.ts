@@ -96,6 +96,8 @@ export class SqliteStateStore extends SqlStateStore {
       // WAL + NORMAL: a commit survives the process being killed (kill -9); only a power loss may take the last
       // commits back (SQLite's documented trade-off), and the outbox's at-least-once delivery covers that.
       native.exec('PRAGMA synchronous = NORMAL');
+      // After a checkpoint the WAL is cut back to this size instead of keeping its largest size on disk for good.
+      native.exec(`PRAGMA journal_size_limit = ${64 * 1024 * 1024}`);
       native.prepare('SELECT count(*) FROM sqlite_master').get();
       // Fresh planner statistics where they are missing or stale (cheap; SQLite's advice for long-lived connections).
       native.exec('PRAGMA optimize = 0x10002');

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
 import * as packet from 'dns-packet';
 
 export interface ProbeAnswer {
@@ -30,7 +31,7 @@ export function probe(
     ] as packet.Answer[],
   });
   return new Promise((resolvePromise, reject) => {
-    const socket = createSocket('udp4');
+    const socket = createSocket(isIP(server) === 6 ? 'udp6' : 'udp4');
     const timer = setTimeout(() => {
       socket.close();
       reject(new Error(`no answer from ${server} for ${name} ${type}`));

@@ -8,6 +8,7 @@ import { isRunning, type LabProcess, recordedProcesses, stopDaemon } from './dae
 import { probe } from './dns-probe.ts';
 import { sleep } from './exec.ts';
 import { httpsCertSpecs, reloadNginx, startNginx } from './https.ts';
+import { ipv6Hosts, ipv6Namespace, reloadIpv6Nsd, removeIpv6Namespace, startIpv6Hosts } from './ipv6-hosts.ts';
 import { withLabLock } from './lock.ts';
 import { type NsdInstance, nsdInstances, startNsd } from './nsd.ts';
 import { ensurePackages } from './packages.ts';
@@ -73,11 +74,16 @@ export async function startLab(log: Log): Promise<LabState> {
       processes.push(proc);
       state.https = hosts;
     });
-    const results = await Promise.allSettled([dns, mail, web]);
+    const ipv6 = timer.time('ipv6', async () => {
+      processes.push(...(await startIpv6Hosts(built.zones)));
+      state.ipv6 = { namespace: ipv6Namespace, ...ipv6Hosts };
+    });
+    const results = await Promise.allSettled([dns, mail, web, ipv6]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (error) {
     for (const proc of processes) await stopDaemon(proc);
+    await removeIpv6Namespace();
     throw error;
   }
   state.timings = { ...timer.phases, total: timer.total() };
@@ -96,6 +102,7 @@ export async function stopLab(log: Log): Promise<void> {
   for (const proc of [...(readLabState()?.processes ?? []), ...recordedProcesses(runDir)]) recorded.set(proc.pid, proc);
   const running = [...recorded.values()].filter(isRunning);
   await Promise.all(running.map((proc) => stopDaemon(proc)));
+  await removeIpv6Namespace();
   rmSync(labJsonFile, { force: true });
   if (running.length > 0) log(`lab stopped: ${running.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`);
 }
@@ -155,6 +162,9 @@ export async function rebuildLab(options: { force: boolean } = { force: false })
     state.zones = built.zones;
     state.authoritative = describeInstances(instances);
     writeLabState(state);
+    // after the state is saved: a lagging IPv6 server must not leave lab.json naming processes that were replaced
+    const nsd6 = state.processes.find((p) => p.name === 'nsd-ipv6');
+    if (nsd6) await reloadIpv6Nsd(nsd6, rebuilt, serial);
     return state;
   });
 }

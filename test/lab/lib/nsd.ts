@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authoritative, dnsPort } from './addresses.ts';
 import type { BuiltZone } from './build.ts';
-import { type LabProcess, logTail, startDaemon } from './daemon.ts';
+import { isRunning, type LabProcess, logTail, startDaemon } from './daemon.ts';
 import { probe } from './dns-probe.ts';
 import { sleep } from './exec.ts';
 import { serverDir } from './paths.ts';
@@ -62,13 +62,6 @@ export async function startNsd(instance: NsdInstance): Promise<LabProcess> {
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, 'nsd.conf');
   writeFileSync(configFile, nsdConfig(instance));
-  const proc = startDaemon(
-    instance.name,
-    '/usr/sbin/nsd',
-    ['-d', '-c', configFile, '-l', join(dir, 'nsd.log')],
-    join(dir, 'stdout.log'),
-    join(dir, 'lab.pid'),
-  );
   const firstZone = instance.zones[0]?.name;
   // NSD answers once every zone is read: a bench zone of 100,000 domains (~200 MB signed) takes a while.
   const zoneBytes = instance.zones.reduce(
@@ -76,8 +69,24 @@ export async function startNsd(instance: NsdInstance): Promise<LabProcess> {
     0,
   );
   const timeoutMs = 15_000 + Math.ceil(zoneBytes / 1_000_000) * 500;
-  await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined, timeoutMs);
-  return proc;
+  // a restarted NSD can find its address still held for a moment by the server children of the one it replaces
+  for (let attempt = 1; ; attempt++) {
+    const proc = startDaemon(
+      instance.name,
+      '/usr/sbin/nsd',
+      ['-d', '-c', configFile, '-l', join(dir, 'nsd.log')],
+      join(dir, 'stdout.log'),
+      join(dir, 'lab.pid'),
+    );
+    try {
+      await waitForAnswer(proc, instance.address, firstZone ?? '.', firstZone !== undefined, timeoutMs);
+      return proc;
+    } catch (error) {
+      const busy = !isRunning(proc) && logTail(join(dir, 'nsd.log'), 3).includes('Address already in use');
+      if (!busy || attempt >= 5) throw error;
+      await sleep(200 * attempt);
+    }
+  }
 }
 
 /** Waits until the server answers a SOA query for the zone (authoritatively, when it should have the zone loaded). */
@@ -91,6 +100,10 @@ export async function waitForAnswer(
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
+    if (!isRunning(proc)) {
+      lastError = 'the server exited';
+      break;
+    }
     try {
       const answer = await probe(address, zone, 'SOA', { recursive: false, timeoutMs: 300 });
       if (!authoritativeAnswer || answer.aa) return;

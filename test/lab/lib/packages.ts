@@ -14,6 +14,7 @@ export const requiredPackages: { name: string; program: string }[] = [
   { name: 'python3-spf', program: '/usr/lib/python3/dist-packages/spf.py' },
   { name: 'python3-dnspython', program: '/usr/lib/python3/dist-packages/dns/resolver.py' },
   { name: 'opendkim-tools', program: '/usr/sbin/opendkim-genkey' },
+  { name: 'iproute2', program: '/usr/sbin/ip' },
   // systemd-analyze rates deploy/mailwarden.service (test/deploy/); installing it starts nothing here
   { name: 'systemd', program: '/usr/bin/systemd-analyze' },
   // The dashboard's browser tests and PDF reports (headless printing), and the alert e-mail screenshots.

@@ -63,6 +63,10 @@ export async function signZone(
   const input = join(work, 'unsigned.zone');
   const output = join(work, 'signed.zone');
   writeFileSync(input, `${unsigned.map(formatRr).join('\n')}\n`);
+  if (d.denial === 'nsec3' && d.nsec3Iterations > signzoneMaxIterations) {
+    await signWithLdns(origin, input, output, keys, d, window);
+    return stripRrsigs(parseRrLines(readFileSync(output, 'utf8')), d.stripRrsig, origin, zone);
+  }
   const args = ['-P', '-x', '-q', '-O', 'full', '-N', 'keep', '-o', origin, '-K', work];
   args.push('-s', signzoneTime(window.inception), '-e', signzoneTime(window.expiration));
   if (d.denial === 'nsec3') {
@@ -72,6 +76,29 @@ export async function signZone(
   args.push('-k', `${keys.ksk}.key`, '-f', output, input, `${keys.zsk}.key`);
   await exec('dnssec-signzone', args);
   return stripRrsigs(parseRrLines(readFileSync(output, 'utf8')), d.stripRrsig, origin, zone);
+}
+
+/** dnssec-signzone refuses more NSEC3 iterations than this; ldns-signzone signs them (with a warning). */
+const signzoneMaxIterations = 150;
+
+/**
+ * Zones with more NSEC3 iterations than validators accept (RFC 9276 §3.2: their denials become insecure) are signed
+ * by ldns-signzone, which has no cap. The same keys and window, so the DS in the parent stays valid.
+ */
+async function signWithLdns(
+  origin: string,
+  input: string,
+  output: string,
+  keys: ZoneKeys,
+  d: ZoneDirectives,
+  window: SignatureWindow,
+): Promise<void> {
+  const args = ['-n', '-t', String(d.nsec3Iterations)];
+  if (d.nsec3Salt !== '-') args.push('-s', d.nsec3Salt);
+  if (d.nsec3OptOut) args.push('-p');
+  args.push('-i', signzoneTime(window.inception), '-e', signzoneTime(window.expiration));
+  args.push('-o', origin, '-f', output, input, keys.ksk, keys.zsk);
+  await exec('ldns-signzone', args);
 }
 
 function stripRrsigs(rrs: Rr[], strip: ZoneDirectives['stripRrsig'], origin: string, zone: string): Rr[] {

@@ -32,6 +32,8 @@ export interface LabState {
   caFile?: string;
   smtp?: SmtpListener[];
   https?: HttpsHost[];
+  /** IPv6 test hosts in the lab's own network namespace (lib/ipv6-hosts.ts). */
+  ipv6?: { namespace: string; local: string; nameservers: readonly string[]; smtp: string; refused: string };
   /** The shared PostgreSQL, once a test asked for it (test/lab/postgres.ts labPostgres()). */
   postgres?: LabPostgres;
 }
