@@ -23,23 +23,7 @@ export async function tempSqliteStore(): Promise<{
 }
 
 export function sqliteUnderTest(): StoreUnderTest {
-  const made: { url: string; cleanup(): Promise<void> }[] = [];
-  return {
-    async fresh() {
-      const temp = await tempSqliteStore();
-      made.push(temp);
-      return temp.store;
-    },
-    async reopen(store) {
-      const url = made.at(-1)?.url;
-      if (!url) throw new Error('reopen before fresh');
-      await store.close();
-      return openStateStore(url);
-    },
-    async cleanup() {
-      for (const temp of made.splice(0)) await temp.cleanup();
-    },
-  };
+  return underTest(tempSqliteStore);
 }
 
 /**
@@ -55,10 +39,15 @@ export async function tempPostgresStore(
 }
 
 export function postgresUnderTest(): StoreUnderTest {
+  return underTest(() => tempPostgresStore('contract'));
+}
+
+/** The contract suite's view of a kind of store: fresh ones from `make`, reopened by URL, all cleaned up. */
+function underTest(make: () => Promise<{ store: StateStore; url: string; cleanup(): Promise<void> }>): StoreUnderTest {
   const made: { url: string; cleanup(): Promise<void> }[] = [];
   return {
     async fresh() {
-      const temp = await tempPostgresStore('contract');
+      const temp = await make();
       made.push(temp);
       return temp.store;
     },
