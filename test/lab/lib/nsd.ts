@@ -47,6 +47,10 @@ export function nsdConfig(instance: NsdInstance): string {
     '  verbosity: 1',
     '  hide-version: yes',
     '  reuseport: no',
+    // Debian's NSD limits responses per client netblock (RRL, 200 a second): every lab query comes from Unbound on
+    // one address, and a bench's NXDOMAINs for one zone share one bucket, so the lab would measure the limit.
+    '  rrl-ratelimit: 0',
+    '  rrl-whitelist-ratelimit: 0',
     'remote-control:',
     '  control-enable: no',
   ];
