@@ -26,20 +26,33 @@ export interface BenchClusterOptions {
   concurrency?: number;
   /** Only the job engine: no checks, no store (bench/cluster-worker.ts). */
   engineOnly?: boolean;
+  /** Sweeps over every domain (default 1); the first writes the baselines, the others are steady state. */
+  cycles?: number;
+  /** Connections so far to each shared MX address (read before and after the sweep). */
+  smtpConnections?: () => number[];
 }
 
-export interface BenchClusterResult {
-  engineOnly: boolean;
-  workers: number;
-  domains: number;
+export interface SweepResult {
   sweepSeconds: number;
   domainsPerSecond: number;
   /** Claim time − due time over every domain (all due at the start: the last ones wait for the sweep). */
   lagSeconds: { p50: number; p95: number; max: number };
   workerCpuSeconds: number;
   postgresCpuSeconds?: number;
+  /** SMTP connections per shared MX address during the sweep (bench/counting-proxy.ts in front of each). */
+  smtpConnections?: number[];
+}
+
+export interface BenchClusterResult {
+  engineOnly: boolean;
+  workers: number;
+  domains: number;
+  /** The first sweep writes every domain's baseline; the next ones are steady state (nothing changed). */
+  sweeps: SweepResult[];
   peakWorkerRssMb: number;
-  /** The database after the sweep (store and job engine), and the job engine's share. */
+  /** DNS queries the workers sent to the resolver (after their own caches), per domain and sweep. */
+  dnsQueriesPerDomain?: number;
+  /** The database after the sweeps (store and job engine), and the job engine's share. */
   databaseBytes: number;
   jobEngineBytes: number;
 }
@@ -116,19 +129,22 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
     }
     await Promise.all(ready);
     await db.connect();
-    const pgCpuBefore = options.postgresPid ? processTreeCpuSeconds(options.postgresPid) : undefined;
-    const started = performance.now();
-    for (const child of children) child.send({ type: 'go' });
-    for (;;) {
-      const { rows } = await db.query(
-        `SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = $1 AND state = 'completed'`,
-        [CHECK_QUEUE],
-      );
-      if (rows[0].n >= options.domains.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    const sweeps: SweepResult[] = [];
+    const cycles = options.engineOnly ? 1 : (options.cycles ?? 1);
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      const begin =
+        cycle === 0
+          ? async () => {
+              for (const child of children) child.send({ type: 'go' });
+            }
+          : async () => {
+              // The next cycle: every domain's next check (scheduled by the last sweep an interval ahead) is due now.
+              await db.query(`UPDATE ${JOB_SCHEMA}.job SET start_after = now() WHERE name = $1 AND state = 'created'`, [
+                CHECK_QUEUE,
+              ]);
+            };
+      sweeps.push(await measureSweep(db, children, options, begin));
     }
-    const sweepSeconds = (performance.now() - started) / 1000;
-    const pgCpuAfter = options.postgresPid ? processTreeCpuSeconds(options.postgresPid) : undefined;
     for (const child of children) child.send({ type: 'stop' });
     const reports = await Promise.all(done);
     const size = await db.query(
@@ -137,23 +153,18 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
                WHERE n.nspname = $1 AND c.relkind IN ('r', 'p'))::float8 AS jobs`,
       [JOB_SCHEMA],
     );
-    const lags = reports.flatMap((report) => report.lagsMs).sort((a, b) => a - b);
     return {
       engineOnly: options.engineOnly ?? false,
       workers: options.workers,
       domains: options.domains.length,
-      sweepSeconds,
-      domainsPerSecond: options.domains.length / sweepSeconds,
-      lagSeconds: {
-        p50: percentile(lags, 50) / 1000,
-        p95: percentile(lags, 95) / 1000,
-        max: (lags.at(-1) ?? 0) / 1000,
-      },
-      workerCpuSeconds: reports.reduce((sum, report) => sum + report.cpuMs, 0) / 1000,
-      ...(pgCpuBefore !== undefined && pgCpuAfter !== undefined
-        ? { postgresCpuSeconds: pgCpuAfter - pgCpuBefore }
-        : {}),
+      sweeps,
       peakWorkerRssMb: Math.max(...reports.map((report) => report.peakRssMb)),
+      ...(options.engineOnly
+        ? {}
+        : {
+            dnsQueriesPerDomain:
+              reports.reduce((sum, report) => sum + (report.dnsSent ?? 0), 0) / (options.domains.length * cycles),
+          }),
       databaseBytes: size.rows[0].db,
       jobEngineBytes: size.rows[0].jobs,
     };
@@ -166,22 +177,85 @@ export async function benchCluster(options: BenchClusterOptions): Promise<BenchC
   }
 }
 
-export function formatClusterResult(result: BenchClusterResult): string {
-  const pgCpu =
-    result.postgresCpuSeconds === undefined
-      ? 'PostgreSQL CPU not measured'
-      : `PostgreSQL CPU ${result.postgresCpuSeconds.toFixed(1)} s ` +
-        `(${((result.postgresCpuSeconds / result.sweepSeconds) * 100).toFixed(0)} % of a core, ` +
-        `${((result.postgresCpuSeconds / result.domains) * 1e6).toFixed(0)} µs per domain)`;
-  return (
-    `${`${result.engineOnly ? 'job engine' : 'cluster'}, ${result.workers} worker${result.workers > 1 ? 's' : ''}`.padEnd(26)} ` +
-    `${result.sweepSeconds.toFixed(1).padStart(7)} s  ${result.domainsPerSecond.toFixed(0).padStart(6)} domains/s  ` +
-    `lag p50 ${result.lagSeconds.p50.toFixed(0)} s p95 ${result.lagSeconds.p95.toFixed(0)} s max ${result.lagSeconds.max.toFixed(0)} s; ` +
-    `workers' CPU ${result.workerCpuSeconds.toFixed(0)} s (${((result.workerCpuSeconds / result.domains) * 1000).toFixed(2)} ms per domain), ` +
-    `${pgCpu}; peak worker RSS ${result.peakWorkerRssMb.toFixed(0)} MB; database ${(result.databaseBytes / 2 ** 20).toFixed(0)} MB ` +
-    `(job engine ${((result.jobEngineBytes / result.domains) * 1).toFixed(0)} bytes per domain, ` +
-    `${((result.databaseBytes - result.jobEngineBytes) / result.domains / 1024).toFixed(1)} KB per domain besides)`
+/**
+ * One sweep: from now until every domain has been checked (a completed check job that started after now); how late
+ * each was claimed (from the job engine's own times: started − max(due, sweep start)), and the CPU the workers and
+ * PostgreSQL used meanwhile.
+ */
+async function measureSweep(
+  db: pg.Client,
+  children: readonly ChildProcess[],
+  options: BenchClusterOptions,
+  begin: () => Promise<void>,
+): Promise<SweepResult> {
+  const workerCpu = () => children.reduce((sum, child) => sum + processTreeCpuSeconds(child.pid!), 0);
+  const smtpBefore = options.smtpConnections?.();
+  const pgCpuBefore = options.postgresPid ? processTreeCpuSeconds(options.postgresPid) : undefined;
+  const workerCpuBefore = workerCpu();
+  const { rows: clock } = await db.query('SELECT now() AS now');
+  const since: Date = clock[0].now;
+  const started = performance.now();
+  await begin();
+  for (;;) {
+    const { rows } = await db.query(
+      `SELECT count(DISTINCT singleton_key)::int AS n FROM ${JOB_SCHEMA}.job
+       WHERE name = $1 AND state = 'completed' AND started_on >= $2`,
+      [CHECK_QUEUE, since],
+    );
+    if (rows[0].n >= options.domains.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const sweepSeconds = (performance.now() - started) / 1000;
+  const pgCpuAfter = options.postgresPid ? processTreeCpuSeconds(options.postgresPid) : undefined;
+  const workerCpuSeconds = workerCpu() - workerCpuBefore;
+  const smtpAfter = options.smtpConnections?.();
+  const { rows: lag } = await db.query(
+    `SELECT percentile_disc(ARRAY[0.5, 0.95, 1]) WITHIN GROUP (
+              ORDER BY extract(epoch FROM started_on - greatest(start_after, $2::timestamptz))) AS lags
+       FROM ${JOB_SCHEMA}.job WHERE name = $1 AND state = 'completed' AND started_on >= $2`,
+    [CHECK_QUEUE, since],
   );
+  const [p50 = 0, p95 = 0, max = 0] = (lag[0].lags as number[] | null) ?? [];
+  return {
+    sweepSeconds,
+    domainsPerSecond: options.domains.length / sweepSeconds,
+    lagSeconds: { p50, p95, max },
+    workerCpuSeconds,
+    ...(pgCpuBefore !== undefined && pgCpuAfter !== undefined ? { postgresCpuSeconds: pgCpuAfter - pgCpuBefore } : {}),
+    ...(smtpBefore && smtpAfter ? { smtpConnections: smtpAfter.map((after, i) => after - (smtpBefore[i] ?? 0)) } : {}),
+  };
+}
+
+export function formatClusterResult(result: BenchClusterResult): string {
+  const who = `${result.engineOnly ? 'job engine' : 'cluster'}, ${result.workers} worker${result.workers > 1 ? 's' : ''}`;
+  const lines = result.sweeps.map((sweep, index) => {
+    const pgCpu =
+      sweep.postgresCpuSeconds === undefined
+        ? 'PostgreSQL CPU not measured'
+        : `PostgreSQL CPU ${sweep.postgresCpuSeconds.toFixed(1)} s ` +
+          `(${((sweep.postgresCpuSeconds / sweep.sweepSeconds) * 100).toFixed(0)} % of a core, ` +
+          `${((sweep.postgresCpuSeconds / result.domains) * 1e6).toFixed(0)} µs per domain)`;
+    const label = result.engineOnly
+      ? who
+      : `${who}, ${index === 0 ? 'sweep 1 (baselines)' : `sweep ${index + 1} (steady)`}`;
+    return (
+      `${label.padEnd(40)} ${sweep.sweepSeconds.toFixed(1).padStart(7)} s  ${sweep.domainsPerSecond.toFixed(0).padStart(6)} domains/s  ` +
+      `lag p50 ${sweep.lagSeconds.p50.toFixed(0)} s p95 ${sweep.lagSeconds.p95.toFixed(0)} s max ${sweep.lagSeconds.max.toFixed(0)} s; ` +
+      `workers' CPU ${sweep.workerCpuSeconds.toFixed(0)} s (${((sweep.workerCpuSeconds / result.domains) * 1000).toFixed(2)} ms per domain), ` +
+      `${pgCpu}` +
+      (sweep.smtpConnections ? `; SMTP connections per shared MX address ${sweep.smtpConnections.join(', ')}` : '')
+    );
+  });
+  lines.push(
+    `${''.padEnd(40)} ` +
+      (result.dnsQueriesPerDomain === undefined
+        ? ''
+        : `${result.dnsQueriesPerDomain.toFixed(1)} DNS queries sent per domain and sweep; `) +
+      `peak worker RSS ${result.peakWorkerRssMb.toFixed(0)} MB; database ${(result.databaseBytes / 2 ** 20).toFixed(0)} MB ` +
+      `(job engine ${(result.jobEngineBytes / result.domains).toFixed(0)} bytes per domain, ` +
+      `${((result.databaseBytes - result.jobEngineBytes) / result.domains / 1024).toFixed(1)} KB per domain besides)`,
+  );
+  return lines.join('\n');
 }
 
 /**

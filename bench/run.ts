@@ -12,7 +12,7 @@ import { MONITORS } from '../src/monitors/registry.ts';
 import { RunShared } from '../src/monitors/run-shared.ts';
 import { DEFAULT_CHECK_OPTIONS, type Monitor, type MonitorContext } from '../src/monitors/types.ts';
 import { createTargetGuard } from '../src/net/target-guard.ts';
-import { replaceZone, restoreZone } from '../test/lab/control.ts';
+import { flushAllResolvers, replaceZone, restoreZone } from '../test/lab/control.ts';
 import { labInfo } from '../test/lab/info.ts';
 import { acquireLab, releaseLab } from '../test/lab/lib/sharing.ts';
 import { readLabState } from '../test/lab/lib/state.ts';
@@ -41,8 +41,12 @@ const { values } = parseArgs({
     'skip-daemon': { type: 'boolean', default: false },
     /** Domains of the daemon passes (state on SQLite and on PostgreSQL); default the same as --domains. */
     'daemon-domains': { type: 'string' },
-    /** Worker processes of the cluster sweeps over the daemon's domains (state on the lab's PostgreSQL). */
+    /** Worker processes of the cluster sweeps (state on the lab's PostgreSQL). */
     'cluster-workers': { type: 'string', default: '1,2,4' },
+    /** Domains of the cluster sweeps: the real daemon in N worker processes over the generated fleet (issue 10). */
+    'cluster-domains': { type: 'string', default: '100000' },
+    /** Monitors of the cluster sweeps: 'all', or a comma list such as mx,spf,dmarc,dkim. */
+    'cluster-monitors': { type: 'string', default: 'all' },
     'skip-cluster': { type: 'boolean', default: false },
     /** Only the cluster sweeps (bench/cluster.ts). */
     'only-cluster': { type: 'boolean', default: false },
@@ -153,8 +157,8 @@ async function main(): Promise<void> {
   await acquireLab(log, { persistent: false });
   try {
     const zoneStarted = performance.now();
-    await replaceZone(BENCH_ZONE, benchZoneText(count));
-    if (!values['skip-daemon']) await replaceZone(FLEET_ZONE, fleetZoneText());
+    if (!values['only-cluster']) await replaceZone(BENCH_ZONE, benchZoneText(count));
+    if (!values['skip-daemon'] || values['only-cluster']) await replaceZone(FLEET_ZONE, fleetZoneText());
     log(
       `bench zone with ${count} domains signed and loaded in ${((performance.now() - zoneStarted) / 1000).toFixed(1)} s`,
     );
@@ -168,10 +172,8 @@ async function main(): Promise<void> {
       ),
     );
     try {
-      if (values['only-cluster']) {
-        const clusterDomains = Array.from({ length: daemonCount }, (_, index) => benchDomain(index + 1));
-        return await clusterPasses(clusterDomains, engineDomains());
-      }
+      const smtpConnections = () => proxies.map((proxy) => proxy.connections);
+      if (values['only-cluster']) return await clusterPasses(clusterDomains(), engineDomains(), smtpConnections);
       await benchCheckSpeed({
         domains,
         sizes: checkSizes,
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
       if (!values['skip-daemon']) {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => fleetDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
-        if (!values['skip-cluster']) await clusterPasses(daemonDomains, engineDomains());
+        if (!values['skip-cluster']) await clusterPasses(clusterDomains(), engineDomains(), smtpConnections);
       }
       if (!values['skip-store'])
         for (const result of await benchStores({ domains: Number(values['store-domains']), log }))
@@ -243,12 +245,20 @@ async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Pr
   await postgres.drop();
 }
 
+function clusterDomains(): string[] {
+  return Array.from({ length: Number(values['cluster-domains']) }, (_, index) => fleetDomain(index + 1));
+}
+
 function engineDomains(): string[] {
   return Array.from({ length: Number(values['cluster-engine-domains']) }, (_, index) => benchDomain(index + 1));
 }
 
 /** One sweep per worker count over the daemon's domains, the workers sharing the lab's PostgreSQL (bench/cluster.ts). */
-async function clusterPasses(domains: string[], engineDomains: string[]): Promise<void> {
+async function clusterPasses(
+  domains: string[],
+  engineDomains: string[],
+  smtpConnections: () => number[],
+): Promise<void> {
   const server = await labPostgres();
   const lab = labInfo();
   const postgresPid = readLabState()?.processes.find((p) => p.name === 'postgres')?.pid;
@@ -273,6 +283,8 @@ async function clusterPasses(domains: string[], engineDomains: string[]): Promis
     console.log(formatClusterResult(result));
   }
   for (const workers of workerCounts) {
+    // Every sweep starts from a cold resolver cache, as the first after a restart of the resolver would.
+    await flushAllResolvers();
     const result = await benchCluster({
       domains,
       workers,
@@ -281,10 +293,15 @@ async function clusterPasses(domains: string[], engineDomains: string[]): Promis
       resolver: `${lab.resolver.address}:${lab.resolver.port}`,
       trustAnchorFile: lab.trustAnchorFile,
       ...(lab.caFile ? { caFile: lab.caFile } : {}),
-      monitors: ['mx', 'spf', 'dmarc', 'dkim'],
+      monitors:
+        values['cluster-monitors'] === 'all'
+          ? MONITORS.map((monitor) => monitor.name)
+          : values['cluster-monitors'].split(','),
       concurrency,
       // At least 20 batches, so that every worker count has batches to share.
       batchSize: Math.max(50, Math.min(500, Math.ceil(domains.length / 20))),
+      smtpConnections,
+      cycles: 2,
     });
     console.log(formatClusterResult(result));
   }
