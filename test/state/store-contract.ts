@@ -309,6 +309,28 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
       ]);
     });
 
+    it('replaces the open alerts of a domain whose alerts changed, and keeps the others as they are', async () => {
+      await store.syncDomains(
+        [
+          { name: 'a.nl', tags: [] },
+          { name: 'b.nl', tags: [] },
+        ],
+        at(0),
+      );
+      const a = domainState('a.nl', { 'spf.policy': 'fail' }, { openAlert: true });
+      const b = domainState('b.nl', { 'dane.match': 'fail' }, { openAlert: true });
+      await store.commitBatch(batch({ domains: [a, b] }));
+      await store.commitBatch(batch({ domains: [a, b] }));
+      const reminded = structuredClone(a);
+      reminded.findings['spf.policy|a.nl']!.open!.lastNotifiedAt = at(5);
+      await store.commitBatch(batch({ domains: [reminded, b] }));
+      const open = await collect(store.openAlerts());
+      expect(open.map((alert) => [alert.domain, alert.check, alert.alert.lastNotifiedAt])).toEqual([
+        ['a.nl', 'spf.policy', at(5)],
+        ['b.nl', 'dane.match', at(1)],
+      ]);
+    });
+
     it('keeps silences until they end or are removed', async () => {
       const silence = (id: string, from: number, to: number): Silence => ({
         id,

@@ -80,23 +80,60 @@ async function writeDomains(trx: Transaction<Tables>, states: readonly DomainSta
       .values(part.map((state) => ({ name: state.domain, state: storedState(state) })))
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })))
       .execute();
-  // Open alerts are derived from the states: replaced wholesale for the batch's domains.
-  for (const names of chunks([...byName.keys()], IN_CHUNK))
-    await trx.deleteFrom('open_alerts').where('domain', 'in', names).execute();
-  const alerts = new Map<string, Tables['open_alerts']>();
-  for (const state of byName.values())
+  await writeOpenAlerts(trx, [...byName.values()]);
+}
+
+/**
+ * Open alerts are derived from the states. Only a domain whose open alerts changed has its rows replaced: a steady
+ * check of a domain with ten failing findings rewrote ten rows every cycle, which on PostgreSQL left as many dead rows
+ * (the largest table of a fleet, after two sweeps, was this churn).
+ */
+async function writeOpenAlerts(trx: Transaction<Tables>, states: readonly DomainState[]): Promise<void> {
+  const key = (row: { domain: string; check_id: string; subject: string }) =>
+    `${row.domain}\n${row.check_id}\n${row.subject}`;
+  const wanted = new Map<string, Map<string, Tables['open_alerts']>>();
+  for (const state of states) {
+    const rows = new Map<string, Tables['open_alerts']>();
     for (const tracked of Object.values(state.findings)) {
       const open = tracked.open;
       if (!open) continue;
-      alerts.set(`${state.domain}\n${open.change.check}\n${open.change.subject}`, {
+      const row = {
         domain: state.domain,
         check_id: open.change.check,
         subject: open.change.subject,
         since: toMs(open.since),
         alert: JSON.stringify(open),
-      });
+      };
+      rows.set(key(row), row);
     }
-  for (const part of chunks([...alerts.values()], ROWS)) await trx.insertInto('open_alerts').values(part).execute();
+    wanted.set(state.domain, rows);
+  }
+  const stored = new Map<string, Map<string, string>>();
+  for (const names of chunks([...wanted.keys()], IN_CHUNK))
+    for (const row of await trx
+      .selectFrom('open_alerts')
+      .select(['domain', 'check_id', 'subject', 'alert'])
+      .where('domain', 'in', names)
+      .execute()) {
+      const rows = stored.get(row.domain) ?? new Map<string, string>();
+      rows.set(key(row), row.alert);
+      stored.set(row.domain, rows);
+    }
+  const changed = [...wanted].filter(([domain, rows]) => !sameAlerts(rows, stored.get(domain)));
+  if (changed.length === 0) return;
+  for (const names of chunks(
+    changed.map(([domain]) => domain),
+    IN_CHUNK,
+  ))
+    await trx.deleteFrom('open_alerts').where('domain', 'in', names).execute();
+  const inserts = changed.flatMap(([, rows]) => [...rows.values()]);
+  for (const part of chunks(inserts, ROWS)) await trx.insertInto('open_alerts').values(part).execute();
+}
+
+function sameAlerts(wanted: ReadonlyMap<string, Tables['open_alerts']>, stored?: ReadonlyMap<string, string>): boolean {
+  if ((stored?.size ?? 0) !== wanted.size) return false;
+  for (const [k, row] of wanted) if (stored?.get(k) !== row.alert) return false;
+  return true;
 }
 
 async function writeStandards(trx: Transaction<Tables>, observations: BatchWrite['standards']): Promise<void> {
