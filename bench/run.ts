@@ -45,6 +45,8 @@ const { values } = parseArgs({
     'cluster-workers': { type: 'string', default: '1,2,4' },
     /** Domains of the cluster sweeps: the real daemon in N worker processes over the generated fleet (issue 10). */
     'cluster-domains': { type: 'string', default: '100000' },
+    /** Sweeps per worker count: the first writes every domain's baseline, the next ones are the steady state. */
+    'cluster-cycles': { type: 'string', default: '2' },
     /** Monitors of the cluster sweeps: 'all', or a comma list such as mx,spf,dmarc,dkim. */
     'cluster-monitors': { type: 'string', default: 'all' },
     'skip-cluster': { type: 'boolean', default: false },
@@ -228,7 +230,7 @@ async function daemonPasses(domains: string[], monitors: readonly Monitor[]): Pr
       ...(lab.caFile ? { caFile: lab.caFile } : {}),
       ...(store.url ? { stateUrl: store.url } : {}),
       monitors,
-      cycles: 2,
+      cycles: Number(values['cluster-cycles']),
       measureCompliance: 10_000,
     });
     console.log(
@@ -301,7 +303,7 @@ async function clusterPasses(
       // At least 20 batches, so that every worker count has batches to share.
       batchSize: Math.max(50, Math.min(500, Math.ceil(domains.length / 20))),
       smtpConnections,
-      cycles: 2,
+      cycles: Number(values['cluster-cycles']),
     });
     console.log(formatClusterResult(result));
   }
