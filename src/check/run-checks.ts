@@ -123,7 +123,7 @@ async function checkInWorkers(
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./check-worker.ts', import.meta.url), {
+      const worker = new Worker(new URL('./check-worker-entry.ts', import.meta.url), {
         workerData: { setup: perWorker, json },
         resourceLimits: {
           maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
