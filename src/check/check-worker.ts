@@ -19,19 +19,6 @@ let ended = false;
 let wake: (() => void) | undefined;
 const send = (message: WorkerOutput) => port.postMessage(message);
 const encoder = new TextEncoder();
-const NOT_ASCII = /[^\x00-\x7f]/;
-
-/**
- * A report's JSON as UTF-8 in its own ArrayBuffer (not Buffer's shared pool), so it can be transferred. Reports are
- * nearly always ASCII, whose bytes are its Latin-1 bytes: copying those is ~8 times cheaper than TextEncoder (14
- * against 109 µs for a 52 KB report).
- */
-function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
-  if (NOT_ASCII.test(text)) return encoder.encode(text);
-  const bytes = Buffer.allocUnsafeSlow(text.length);
-  bytes.write(text, 'latin1');
-  return bytes;
-}
 
 port.on('message', (message: WorkerInput) => {
   if (message.type === 'domain') queue.push(message);
@@ -57,7 +44,8 @@ async function loop(): Promise<void> {
     }
     const report: DomainReport = await checkDomain(context, job.domain, monitors);
     if (json) {
-      const bytes = utf8Bytes(reportJson(report));
+      // its own ArrayBuffer (TextEncoder, not Buffer's shared pool), so it can be transferred
+      const bytes = encoder.encode(reportJson(report));
       const item: CheckedDomain = { json: bytes, tally: tallyOf(report) };
       port.postMessage({ type: 'report', index: job.index, item } satisfies WorkerOutput, [bytes.buffer]);
     } else send({ type: 'report', index: job.index, item: { report, tally: tallyOf(report) } });
