@@ -111,7 +111,7 @@ function paramFits(value: unknown, depth: number): boolean {
 
 /**
  * A finding that is within every bound already comes back as it is: its params need no cut, so its texts are what
- * rendering them again would give (say() rendered them from the same params), and its evidence needs no copy.
+ * rendering them again would give (they were rendered from these same params), and its evidence needs no copy.
  */
 function fitsAsItIs(finding: Finding): boolean {
   return (
