@@ -61,6 +61,8 @@ const { values } = parseArgs({
     'check-sizes': { type: 'string', default: '2000,4000' },
     'check-only': { type: 'boolean', default: false },
     'check-profile-dir': { type: 'string' },
+    /** --concurrency of the checks against the floor (default: the CLI's own). */
+    'check-concurrency': { type: 'string' },
   },
 });
 const checkSizes = values['check-sizes'].split(',').map(Number);
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
       await benchCheckSpeed({
         domains,
         sizes: checkSizes,
-        concurrency,
+        ...(values['check-concurrency'] ? { concurrency: Number(values['check-concurrency']) } : {}),
         log,
         ...(values['check-profile-dir'] ? { profileDir: values['check-profile-dir'] } : {}),
       });

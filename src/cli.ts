@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // mailwarden command line: dispatches to one module per command.
 import { readFileSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+
+// Node strips the TypeScript types of every module at each start (0.3-0.9 s of CPU, ~30 MB per thread); the compile
+// cache (in the system's temporary directory, keyed by each file's content) keeps the result. Before any command
+// module is imported; a cache that cannot be written is skipped silently.
+enableCompileCache();
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
   check: {

@@ -63,11 +63,71 @@ function boundParam(value: unknown, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, boundParam(item, depth + 1)]));
 }
 
+/** A plain object or array: what boundValue and boundParam copy without changing it when it fits. */
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null || Array.isArray(value);
+}
+
+/**
+ * The most JSON characters a value fitting boundValue's limits can take (a string may need six per character when
+ * every one is escaped), or Infinity when boundValue would change it. Walking is far cheaper than copying the
+ * evidence and serialising it, which almost every finding (a few hundred bytes) does not need.
+ */
+function evidenceJsonBound(value: unknown, depth: number): number {
+  if (typeof value === 'string')
+    return value.length > FINDING_BOUNDS.evidenceStringChars ? Number.POSITIVE_INFINITY : 6 * value.length + 2;
+  if (value === null || typeof value !== 'object') return 24;
+  if (value instanceof Date) return 26;
+  if (depth > 8 || !isPlain(value)) return Number.POSITIVE_INFINITY;
+  let chars = 2;
+  if (Array.isArray(value)) {
+    if (value.length > FINDING_BOUNDS.evidenceListItems) return Number.POSITIVE_INFINITY;
+    for (const item of value) chars += evidenceJsonBound(item, depth + 1) + 1;
+    return chars;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    chars += 6 * key.length + 4 + evidenceJsonBound((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return chars;
+}
+
+/** Whether boundParam would give back an equal value. */
+function paramFits(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.length <= FINDING_BOUNDS.paramStringChars;
+  if (value === null || typeof value !== 'object' || depth > 8) return true;
+  if (!isPlain(value)) return false;
+  if (Array.isArray(value)) {
+    if (value.length > FINDING_BOUNDS.evidenceListItems) return false;
+    for (const item of value) if (!paramFits(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && !paramFits((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * A finding that is within every bound already comes back as it is: its params need no cut, so its texts are what
+ * rendering them again would give (they were rendered from these same params), and its evidence needs no copy.
+ */
+function fitsAsItIs(finding: Finding): boolean {
+  return (
+    finding.summary.length <= FINDING_BOUNDS.summaryChars &&
+    (finding.fix === undefined || finding.fix.length <= FINDING_BOUNDS.fixChars) &&
+    (finding.params === undefined || paramFits(finding.params, 0)) &&
+    evidenceJsonBound(finding.evidence, 0) <= FINDING_BOUNDS.evidenceJsonChars
+  );
+}
+
 /**
  * A finding kept within its bounds. Its params are cut first and its English texts rendered again from them, so the
  * texts kept with it are exactly what any rendering of it gives (in English, and cut like it in every language).
  */
 export function boundFinding(finding: Finding): Finding {
+  if (fitsAsItIs(finding)) return finding;
   const params = finding.params === undefined ? undefined : (boundParam(finding.params, 0) as Finding['params']);
   const rendered =
     finding.reason === undefined || params === undefined

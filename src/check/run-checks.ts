@@ -21,7 +21,7 @@ export interface CheckedDomain {
 }
 
 export interface RunOptions {
-  /** Worker threads; 1 checks in this thread. */
+  /** Worker threads; 1 with a short list (under DOMAINS_PER_WORKER domains) checks in this thread. */
   workers: number;
   /** Workers serialise reports for `--json` themselves (then `report` is absent). */
   json: boolean;
@@ -34,21 +34,30 @@ export type WorkerOutput =
   | SharedRequest;
 
 /**
- * A worker's live data is small (bounded caches, a few dozen domains in flight: ~35 MB after 1,500 domains) but it
- * allocates fast; V8's default young generation then grows to tens of MB per thread. Measured on 2,000 domains with
- * 2 workers: 12 MB 216 MB peak RSS, 20 MB 230 MB, 32 MB 261 MB, for CPU within the noise of a shared machine
- * (4.2, 4.1, 3.8 ms per domain).
+ * A worker's live data is small (bounded caches, a few dozen domains in flight: 30-40 MB) but it allocates fast
+ * (~0.7 MB per domain, a third of it the report's JSON). Too small a young generation promotes what a domain still
+ * holds and spends the time in scavenges; without an old-generation limit V8 lets the heap grow far past the live
+ * data (one thread without limits: ~300 MB peak RSS for 2,000 domains). Measured with one worker on 2,000 domains
+ * (young/old MB → CPU ms per domain, peak RSS MB): 12/160 → 4.3, 199; 32/96 → 3.7, 240; 48/96 → 3.2-3.5, 232-242;
+ * 48/128 → 3.3, 244; 64/128 → 3.1, 265; 64/64 → 10.1 (thrashing).
  */
-const WORKER_YOUNG_GENERATION_MB = 12;
-/** Several times the live data, so V8 collects before its heap (and the RSS) grows with the list, never thrashing. */
-const WORKER_OLD_GENERATION_MB = 160;
+const WORKER_YOUNG_GENERATION_MB = 48;
+/** About three times the live data, so V8 collects before its heap (and the RSS) grows with the list, never thrashing. */
+const WORKER_OLD_GENERATION_MB = 96;
 
-/** Below this many domains per worker a thread's start-up (and its own cold caches) costs more than it gives. */
+/**
+ * Below this many domains a worker thread's start-up (and its own cold caches) costs more than it gives: a list this
+ * short is checked in the main thread, a longer one in worker threads, whose heaps are bounded.
+ */
 const DOMAINS_PER_WORKER = 100;
 
-/** How many worker threads `check` uses by default for this many domains: one per core, fewer for small lists. */
+/**
+ * How many worker threads `check` uses by default: one core is left to the resolver and the kernel's network work
+ * (on 2 cores with a local Unbound, 2 workers took 3.9-5.1 ms of CPU per domain and longer than 1 worker at
+ * 3.2-3.5 ms: both competed with Unbound, and each worker has its own cold caches), fewer for short lists.
+ */
 export function defaultWorkers(domains: number): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(domains / DOMAINS_PER_WORKER)));
+  return Math.max(1, Math.min(availableParallelism() - 1, Math.floor(domains / DOMAINS_PER_WORKER)));
 }
 
 /**
@@ -68,7 +77,7 @@ export async function runChecks(
     await sink(item);
   });
   const stats =
-    workers === 1
+    workers === 1 && domains.length < DOMAINS_PER_WORKER
       ? await checkHere(domains, setup, output)
       : await checkInWorkers(domains, setup, workers, options.json, output);
   await output.drained();
@@ -123,7 +132,7 @@ async function checkInWorkers(
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./check-worker.ts', import.meta.url), {
+      const worker = new Worker(new URL('./check-worker-entry.ts', import.meta.url), {
         workerData: { setup: perWorker, json },
         resourceLimits: {
           maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,

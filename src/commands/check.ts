@@ -36,7 +36,7 @@ const HELP = `usage: mailwarden check <domain...> [options]
   --rpki-origins FILE|dns:Z IP-to-origin-AS: "prefix AS" lines, or dns:<zone4>[,<zone6>] (Team Cymru format)
   --lang en|nl              language of the table (default: from LC_ALL, LC_MESSAGES or LANG, else en)
   --min-status LEVEL        show only findings at LEVEL or worse: ok, info, warn, fail (errors are always shown)
-  --workers N               threads checking at once (default: one per core, 1 for short lists)
+  --workers N               threads checking at once (default: one per core but one, 1 for short lists)
   --json                    print {"reports":[…]} instead of tables (texts in English, with reason and params)
   --stats                   print DNS query statistics to stderr
 

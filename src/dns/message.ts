@@ -300,6 +300,8 @@ class Reader {
       return Object.assign(opt, { rawClass, rawTtl });
     }
     const rdata = this.expandRdata(type, rdStart, rdEnd);
+    // RDATA without names is read where it lies: the message already frames it with its RDLENGTH
+    const framed = NAME_LAYOUTS[type] ? undefined : { buf: this.buf, offset: rdStart - 2 };
     const record: DnsRecord = {
       name,
       type,
@@ -309,7 +311,7 @@ class Reader {
       data: undefined,
       rdata,
     };
-    record.data = decodeData(type, rdata);
+    record.data = decodeData(type, rdata, framed);
     return record;
   }
 
@@ -347,13 +349,19 @@ class Reader {
  * Decodes expanded RDATA with dns-packet. A type whose RDATA dns-packet cannot read (a DNSKEY with protocol 2, an
  * SSHFP with a new hash type) keeps its raw bytes as data: the answer stays usable and the wire form is intact.
  */
-function decodeData(type: string, rdata: Uint8Array): unknown {
-  const framed = Buffer.alloc(rdata.length + 2);
-  framed.writeUInt16BE(rdata.length, 0);
-  framed.set(rdata, 2);
+function decodeData(type: string, rdata: Uint8Array, inMessage?: { buf: Buffer; offset: number }): unknown {
+  let framed = inMessage?.buf;
+  let offset = inMessage?.offset ?? 0;
+  if (!framed) {
+    // from Buffer's pool: every byte is written here
+    framed = Buffer.allocUnsafe(rdata.length + 2);
+    framed.writeUInt16BE(rdata.length, 0);
+    framed.set(rdata, 2);
+    offset = 0;
+  }
   const codec = packet.record(type);
   try {
-    const data = codec.decode(framed, 0);
+    const data = codec.decode(framed, offset);
     if (codec.decode.bytes === rdata.length + 2) return data;
   } catch {
     // fall through to the raw bytes

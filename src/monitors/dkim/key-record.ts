@@ -3,6 +3,7 @@
  * comes from the modulus, not from the length of the base64 text.
  */
 import { createPublicKey } from 'node:crypto';
+import { BoundedMemo } from '../../dns/dnssec/bounded-memo.ts';
 
 export interface DkimKeyRecord {
   text: string;
@@ -72,7 +73,23 @@ export function parseDkimKeyRecord(text: string): { record?: DkimKeyRecord; erro
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+/**
+ * Keys already read, by type and text: domains of one hoster publish the same key, and importing it is the costly
+ * part (createPublicKey for every domain was 2 % of a check's CPU).
+ */
+const keysRead = new BoundedMemo<string, DkimKeyInfo>(1_000);
+
 export function readKey(keyType: string, base64: string): DkimKeyInfo {
+  const id = `${keyType} ${base64}`;
+  let info = keysRead.get(id);
+  if (info === undefined) {
+    info = Object.freeze(readKeyNow(keyType, base64));
+    keysRead.set(id, info);
+  }
+  return info;
+}
+
+function readKeyNow(keyType: string, base64: string): DkimKeyInfo {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return { ok: false, reason: 'p= is not valid base64' };
   const der = Buffer.from(base64, 'base64');
   if (keyType === 'ed25519') {
