@@ -4,6 +4,8 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DaemonCluster } from '../../src/cluster/cluster.ts';
+import type { ClaimedBatch, WorkSource } from '../../src/cluster/work-source.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { type BatchSummary, Daemon } from '../../src/daemon/daemon.ts';
 import type { Finding, Status } from '../../src/model.ts';
@@ -33,7 +35,7 @@ function daemonFor(
   domains: string[],
   monitor: Monitor,
   schedule: string,
-  options: { now?: () => Date; alerting?: string } = {},
+  options: { now?: () => Date; alerting?: string; cluster?: DaemonCluster } = {},
 ): { daemon: Daemon; batches: BatchSummary[] } {
   const config = parseConfig(
     `
@@ -61,6 +63,7 @@ domains: [${domains.join(', ')}]
     guard: { check: () => ({ allowed: true }) },
     channels: new Map(),
     observer: { batchFinished: ({ summary }) => batches.push(summary) },
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   });
   return { daemon, batches };
 }
@@ -185,6 +188,66 @@ describe('overlapping batches', () => {
       expect(checks.size).toBe(100);
       await expect.poll(() => batches.length, { timeout: 10_000 }).toBe(3);
       expect(batches[2]!.domains).toBe(20);
+    } finally {
+      daemon.stop();
+      await running;
+      daemon.close();
+    }
+  }, 30_000);
+});
+
+/** A job engine in memory, on the real clock: every domain due now, claimed in batches, committed or handed back. */
+class MemoryWork implements WorkSource {
+  readonly due = new Set<string>();
+  readonly committedBatches: string[][] = [];
+  async claim(limit: number): Promise<ClaimedBatch | undefined> {
+    const domains = [...this.due].slice(0, limit);
+    if (domains.length === 0) return undefined;
+    for (const domain of domains) this.due.delete(domain);
+    return { domains, dueAt: new Map(domains.map((domain) => [domain, 0])), claimedAt: Date.now() };
+  }
+  async committed(batch: ClaimedBatch): Promise<void> {
+    this.committedBatches.push([...batch.domains]);
+  }
+  async abandon(batch: ClaimedBatch): Promise<void> {
+    for (const domain of batch.domains) this.due.add(domain);
+  }
+  async ensureScheduled(entries: readonly { domain: string }[]): Promise<number> {
+    for (const entry of entries) this.due.add(entry.domain);
+    return entries.length;
+  }
+  async dueNow(): Promise<void> {}
+  async unschedule(): Promise<void> {}
+}
+
+describe('a cluster worker', () => {
+  it('keeps several claims in flight: a hanging domain holds only its claim, the others are committed meanwhile', async () => {
+    const domains = names(15);
+    let release!: () => void;
+    const slow = domains[0]!;
+    const checked = new Set<string>();
+    const work = new MemoryWork();
+    const cluster: DaemonCluster = {
+      workerId: 'w1',
+      work,
+      coordinator: { once: (_key, _slot, run) => run() },
+      every: async () => {},
+      nudge: async () => {},
+      serialized: (_name, run) => run(),
+    };
+    const { daemon } = daemonFor(
+      domains,
+      gatedMonitor(new Map([[slow, new Promise<void>((resolve) => (release = resolve))]]), checked),
+      'interval: 1h, jitter: 0, firstCheckSpread: 0s, batchSize: 3, concurrency: 3',
+      { cluster },
+    );
+    const running = daemon.run();
+    try {
+      await expect.poll(() => work.committedBatches.flat().length, { timeout: 10_000 }).toBe(12);
+      expect(work.committedBatches.flat()).not.toContain(slow);
+      release();
+      await expect.poll(() => work.committedBatches.flat().length, { timeout: 10_000 }).toBe(15);
+      expect(work.committedBatches.at(-1)).toContain(slow);
     } finally {
       daemon.stop();
       await running;
