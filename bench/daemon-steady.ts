@@ -5,7 +5,8 @@
 //   judge, transaction) a minute — for run()'s loop against a loop that takes whatever is due at each poll, one batch
 //   at a time (tick(), the loop before batches were sized by work);
 // - a refusing MX: every domain's MX refuses connections (a 10 s delayed retry per probe), every monitor: domains/s
-//   for one cycle with run() (batches overlap, the refused result is shared across batches) and with tick().
+//   for one cycle with run() (batches overlap, the refused result is shared across batches) and with tick();
+// - dead MXes: 1 domain in 100 has a dead MX of its own (no sharing helps), the rest one good shared MX.
 // Called by bench/run.ts; also `node bench/daemon-steady.ts [--seconds 60] [--domains 10000] [--refusing 2000]`.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -153,7 +154,10 @@ async function steady(options: SteadyOptions, loop: LoopFigures['loop']): Promis
     } else {
       // The loop before: a batch of whatever is due at each pass; with nothing due, sleep until the next due time.
       while (Date.now() < end) {
-        if ((await daemon.tick()) !== undefined) continue;
+        if ((await daemon.tick()) !== undefined) {
+          await daemon.deliver();
+          continue;
+        }
         const next = daemon.queue.peek() ?? end;
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(next, end) - Date.now())));
       }
@@ -199,7 +203,8 @@ async function refusing(options: RefusingOptions, loop: RefusingFigures['loop'])
       daemon.stop();
       await running;
     } else {
-      while ((await daemon.tick()) !== undefined) {}
+      // one batch at a time, its alerts delivered before the next, as run() delivers beside the checks
+      while ((await daemon.tick()) !== undefined) await daemon.deliver();
     }
   } finally {
     daemon.close();
@@ -233,6 +238,35 @@ export function refusingDomain(index: number): string {
   return `d${String(index).padStart(6, '0')}.${REFUSING_ZONE}`;
 }
 
+/**
+ * The mixed pass's zone: every name's MX is the lab's good Postfix (one probe per cycle, shared), except `deadN`,
+ * whose MX `mxdeadN` has an address of its own where nothing listens (a customer's dead mail server).
+ */
+export const MIXED_ZONE = 'mixed.test';
+const DEAD_EVERY = 100;
+
+export function mixedZoneText(count: number): string {
+  const lines = [
+    '; lab: sign=ecdsap256sha256',
+    'mx1 A 127.25.0.1',
+    '* MX 10 mx1',
+    '* TXT "v=spf1 ip4:127.25.0.0/24 -all"',
+    '* TXT "v=DMARC1; p=reject; rua=mailto:dmarc@mixed.test"',
+  ];
+  for (let dead = 1; dead <= Math.ceil(count / DEAD_EVERY); dead++)
+    lines.push(`dead${dead} MX 10 mxdead${dead}`, `mxdead${dead} A 127.25.8.${dead % 250}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One dead MX per DEAD_EVERY domains. */
+export function mixedDomains(count: number): string[] {
+  return Array.from({ length: count }, (_, index) =>
+    index % DEAD_EVERY === DEAD_EVERY / 2
+      ? `dead${Math.floor(index / DEAD_EVERY) + 1}.${MIXED_ZONE}`
+      : `d${index + 1}.${MIXED_ZONE}`,
+  );
+}
+
 export function formatSteady(figures: LoopFigures[], options: Pick<SteadyOptions, 'domains' | 'interval'>): string {
   return figures
     .map(
@@ -244,13 +278,13 @@ export function formatSteady(figures: LoopFigures[], options: Pick<SteadyOptions
     .join('\n');
 }
 
-export function formatRefusing(figures: RefusingFigures[], batchSize: number): string {
+export function formatRefusing(figures: RefusingFigures[], batchSize: number, what = 'on one refusing MX'): string {
   return figures
     .map(
       (f) =>
-        `${`daemon refusing MX, ${f.loop}`.padEnd(26)} ${f.seconds.toFixed(1).padStart(7)} s  ` +
-        `${f.domainsPerSecond.toFixed(0).padStart(6)} domains/s (${f.domains} domains on one refusing MX, ` +
-        `every monitor, ${f.batches} batches of up to ${batchSize})`,
+        `${`daemon ${what === 'on one refusing MX' ? 'refusing MX' : 'dead MXes'}, ${f.loop}`.padEnd(26)} ` +
+        `${f.seconds.toFixed(1).padStart(7)} s  ${f.domainsPerSecond.toFixed(0).padStart(6)} domains/s ` +
+        `(${f.domains} domains ${what}, every monitor, ${f.batches} batches of up to ${batchSize})`,
     )
     .join('\n');
 }
@@ -273,7 +307,7 @@ async function main(): Promise<void> {
       lab: labInfo(),
       seconds: Number(values.seconds),
       domains: Number(values.domains),
-      intervals: values.intervals.split(','),
+      intervals: values.intervals.split(',').filter(Boolean),
       refusing: Number(values.refusing),
       log,
     });
@@ -313,6 +347,13 @@ export async function runDaemonLoopBench(options: {
     await restoreZone(REFUSING_ZONE).catch((error: unknown) =>
       options.log(`could not remove ${REFUSING_ZONE}: ${error}`),
     );
+  }
+  await replaceZone(MIXED_ZONE, mixedZoneText(count));
+  try {
+    const figures = await benchRefusingMx({ ...base, domains: mixedDomains(count), batchSize: 100, concurrency: 64 });
+    console.log(formatRefusing(figures, 100, `(1 in ${DEAD_EVERY} with a dead MX of its own)`));
+  } finally {
+    await restoreZone(MIXED_ZONE).catch((error: unknown) => options.log(`could not remove ${MIXED_ZONE}: ${error}`));
   }
 }
 
