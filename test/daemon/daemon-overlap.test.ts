@@ -324,7 +324,7 @@ describe('probe results across batches (single daemon)', () => {
   function probingMonitor(answer: { outcome: string }, probes: { count: number }): Monitor {
     return {
       name: 'probe',
-      async run(context, domain): Promise<Finding[]> {
+      async run(context): Promise<Finding[]> {
         const result = await context.shared.memoAcrossWorkers(
           'smtp:192.0.2.25:25:mx.shared.example',
           '192.0.2.25',
