@@ -21,6 +21,7 @@ import { benchCheckSpeed } from './check-speed.ts';
 import { benchCluster, benchSharedProbeLookup, formatClusterResult } from './cluster.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { benchDaemon } from './daemon-run.ts';
+import { runDaemonLoopBench } from './daemon-steady.ts';
 import {
   BENCH_MX_ADDRESSES,
   BENCH_ZONE,
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
       if (!values['skip-daemon']) {
         const daemonDomains = Array.from({ length: daemonCount }, (_, index) => fleetDomain(index + 1));
         await daemonPasses(daemonDomains, byName(['mx', 'spf', 'dmarc', 'dkim']));
+        await runDaemonLoopBench({ lab: labInfo(), log });
         if (!values['skip-cluster']) await clusterPasses(clusterDomains(), engineDomains(), smtpConnections);
       }
       if (!values['skip-store'])

@@ -12,7 +12,8 @@ import { type AlertSettings, evaluate } from '../state/diff.ts';
 import { standardChanges, standardStatuses } from '../state/standards.ts';
 import type { BatchWrite, RecordObservation, StandardObservation, StateStore } from '../state/store.ts';
 import type { DomainState, GlobalState, HistoryEntry, Notice, OutboxEntry } from '../state/types.ts';
-import { confirmCanaries } from './canary.ts';
+import { type CanaryResult, confirmCanaries } from './canary.ts';
+import { DomainSlots } from './domain-slots.ts';
 import { historyEntryFor, noticeFor, recordChangedNotice, resolverNotice } from './notices.ts';
 import { diffRecords, publishedRecords } from './records.ts';
 import { applySeverity } from './severity.ts';
@@ -32,6 +33,10 @@ export interface BatchEnvironment {
   coordinator?: SharedCoordinator;
   /** Aborted when the daemon stops: the running batch's checks end early. */
   stopSignal?: AbortSignal;
+  /** `schedule.concurrency` shared with the other batches whose checks run at the same time (default: this batch's own). */
+  slots?: DomainSlots;
+  /** Told once every domain of the batch waits for (or holds) a slot, or the batch will check none. */
+  checksQueued?: () => void;
 }
 
 /** Step 1's result: the reports, and whether the resolver could be trusted while they were made. */
@@ -72,18 +77,23 @@ export interface BatchSummary {
  */
 export async function checkBatch(env: BatchEnvironment, domains: readonly DomainConfig[]): Promise<CheckedBatch> {
   const canaries = env.config.alerting.resolverCanaries;
-  let canary = await confirmCanaries(env.canaryDns, canaries, env.canaryConfirmPauseMs);
-  if (!canary.healthy) return { reports: [], resolverHealthy: false, resolverDetail: canary.detail, checkMs: 0 };
+  let canary: CanaryResult;
+  try {
+    canary = await confirmCanaries(env.canaryDns, canaries, env.canaryConfirmPauseMs);
+  } catch (error) {
+    env.checksQueued?.();
+    throw error;
+  }
+  if (!canary.healthy) {
+    env.checksQueued?.();
+    return { reports: [], resolverHealthy: false, resolverDetail: canary.detail, checkMs: 0 };
+  }
   const shared = new RunShared(env.coordinator ? { coordinator: env.coordinator } : {});
-  const byName = new Map(domains.map((domain) => [domain.name, domain]));
   const started = performance.now();
-  const raw = await checkDomains(
-    domains.map((domain) => domain.name),
-    (name) => env.context(byName.get(name)!, shared),
-    env.config.schedule.concurrency,
-    env.monitors,
-    { batchDeadlineMs: env.config.checks.limits.batchDeadline, signal: env.stopSignal },
-  );
+  // every domain is in the slots' queue once checkInSlots returns its promise
+  const checking = checkInSlots(env, domains, shared, started);
+  env.checksQueued?.();
+  const raw = await checking;
   const checkMs = Math.round(performance.now() - started);
   if (raw.some((report) => report.findings.some((finding) => finding.status === 'error')))
     canary = await confirmCanaries(env.canaryDns, canaries, env.canaryConfirmPauseMs);
@@ -101,6 +111,36 @@ export async function checkBatch(env: BatchEnvironment, domains: readonly Domain
     resolverDetail: massFailure ? `${errored} of ${reports.length} domains could not be checked at all` : '',
     checkMs,
   };
+}
+
+/**
+ * Each domain checks once it holds one of the slots: a batch's domains no longer wait for the slowest of their own
+ * batch, and several batches' checks share `schedule.concurrency`. The batch deadline counts from the batch's start,
+ * time spent waiting for a slot included.
+ */
+async function checkInSlots(
+  env: BatchEnvironment,
+  domains: readonly DomainConfig[],
+  shared: RunShared,
+  started: number,
+): Promise<DomainReport[]> {
+  const slots = env.slots ?? new DomainSlots(env.config.schedule.concurrency);
+  const deadline = env.config.checks.limits.batchDeadline;
+  return Promise.all(
+    domains.map(async (domain) => {
+      const release = await slots.acquire();
+      try {
+        const left = deadline === undefined ? undefined : Math.max(0, deadline - (performance.now() - started));
+        const [report] = await checkDomains([domain.name], () => env.context(domain, shared), 1, env.monitors, {
+          batchDeadlineMs: left,
+          signal: env.stopSignal,
+        });
+        return report!;
+      } finally {
+        release();
+      }
+    }),
+  );
 }
 
 function alertSettings(config: Config): AlertSettings {

@@ -15,6 +15,7 @@ import { MONITORS } from '../monitors/registry.ts';
 import type { RunShared } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard, type TargetGuard } from '../net/target-guard.ts';
+import { DEFAULT_TRANSPORT_OPTIONS } from '../smtp/settings.ts';
 import type { StateStore } from '../state/store.ts';
 import type { DomainState, GlobalState } from '../state/types.ts';
 import {
@@ -28,7 +29,9 @@ import {
 } from './batch.ts';
 import { CANARY_CONFIRM_PAUSE_MS } from './canary.ts';
 import { checkOptionsFor } from './check-options.ts';
+import { DomainSlots } from './domain-slots.ts';
 import { DueQueue } from './due-queue.ts';
+import { LocalSharedResults, type LocalSharedResultsSettings } from './local-shared-results.ts';
 
 export type { BatchSummary } from './batch.ts';
 
@@ -101,6 +104,37 @@ const RESEND_JOB = 'resend-alertmanager';
 const STORE_RETRY_MS = 5_000;
 
 /**
+ * When fewer than `batchSize` domains are due, run() waits for more for up to this share of the interval after the
+ * earliest became due, and never longer than GATHER_MAX_MS: at the default 1 h that is 5 s, far inside the default
+ * jitter (±3 min), and at most 12 batches (canary, transaction) a minute however the domains' slots fall, where
+ * starting at once ran one batch for every 2–3 domains that came due. A full batch starts at once.
+ */
+const GATHER_FRACTION = 0.01;
+const GATHER_MAX_MS = 5_000;
+
+/**
+ * Batches whose checks may run at once in run(): a slow domain holds only its own batch, while the next ones check
+ * (the domains in flight stay within `schedule.concurrency` across them). Checked batches wait here for their turn
+ * to be judged and saved, so the bound also caps what is held in memory while the database is slow.
+ */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** The cluster's rules for shared probe results (src/cluster/cluster.ts), for one process. */
+function sharedResultsSettings(config: Config): LocalSharedResultsSettings {
+  return {
+    settledTtlMs: config.schedule.interval,
+    unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(config.alerting.confirmDelay / 2))),
+    perSlot: config.checks.transport.connectionsPerAddress ?? DEFAULT_TRANSPORT_OPTIONS.connectionsPerAddress,
+  };
+}
+
+/** A batch taken from the due-queue or claimed from the job engine. */
+interface TakenBatch {
+  domains: DomainConfig[];
+  claimed?: ClaimedBatch;
+}
+
+/**
  * The long-running service. A due-queue of domain names (a few bytes each; the states stay in the store) feeds
  * batches of four named steps — check, judge, remember, notify — and a delivery loop of its own sends what the
  * batches wrote into the outbox, so a hanging channel never holds the checks.
@@ -130,7 +164,17 @@ export class Daemon {
   readonly #stopped = new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve()));
   #running = false;
   #lastTickAt: Date | undefined;
-  #batchStartedAt: Date | undefined;
+  /** Start times of the batches running now (run() overlaps their checks). */
+  readonly #batchStarts = new Set<{ at: Date }>();
+  /** `schedule.concurrency`, shared by the checks of every running batch. */
+  readonly #slots = new DomainSlots(1);
+  /** Domains being checked (single daemon): one due again meanwhile waits until its batch is saved. */
+  readonly #checking = new Set<string>();
+  readonly #dueAfterCheck = new Set<string>();
+  /** Judge → remember → notify run one batch at a time, in the order the batches' checks end. */
+  #turn: Promise<void> = Promise.resolve();
+  /** A single daemon's probe results across batches (a cluster shares them through PostgreSQL instead). */
+  #sharedResults: LocalSharedResults | undefined;
   #lastBatch: DaemonStatus['lastBatch'];
   #storeProblem: DaemonStatus['storeProblem'];
   readonly #observer: DaemonObserver | undefined;
@@ -191,8 +235,21 @@ export class Daemon {
     };
   }
 
+  /** When the oldest batch running now started. */
+  get #batchStartedAt(): Date | undefined {
+    let oldest: Date | undefined;
+    for (const { at } of this.#batchStarts) if (oldest === undefined || at < oldest) oldest = at;
+    return oldest;
+  }
+
   #apply(config: Config): void {
     this.#config = config;
+    this.#slots.setLimit(config.schedule.concurrency);
+    if (!this.#cluster) {
+      const settings = sharedResultsSettings(config);
+      if (this.#sharedResults) this.#sharedResults.configure(settings);
+      else this.#sharedResults = new LocalSharedResults(settings, () => this.#now().getTime());
+    }
     this.#domains = new Map(config.domains.map((domain) => [domain.name, domain]));
     const resolvers = config.dns.resolvers;
     const base = { ...(resolvers.length > 0 ? { servers: resolvers } : {}), timeoutMs: config.dns.timeout };
@@ -308,8 +365,14 @@ export class Daemon {
       now: this.#now,
       random: this.#random,
       stopSignal: this.#stop.signal,
-      ...(this.#cluster ? { coordinator: this.#cluster.coordinator } : {}),
+      slots: this.#slots,
+      coordinator: this.#cluster ? this.#cluster.coordinator : this.#sharedResults!,
     };
+  }
+
+  /** The probe results shared across this daemon's batches (undefined in a cluster: see DaemonCluster). */
+  get sharedResults(): LocalSharedResults | undefined {
+    return this.#sharedResults;
   }
 
   #context(domain: DomainConfig, shared: RunShared): MonitorContext {
@@ -323,51 +386,38 @@ export class Daemon {
   }
 
   /**
-   * One step of the check loop: one batch of due domains, if any. Tests and the benchmark drive the daemon with it
-   * (then also call `deliver()`); run() loops over it.
+   * One step of the check loop: one batch of due domains, if any, checked, judged, saved and notified before it
+   * returns. Tests and the benchmark drive the daemon with it (then also call `deliver()`); run() overlaps batches.
    */
   async tick(): Promise<BatchSummary | undefined> {
     this.#lastTickAt = this.#now();
-    if (this.#cluster) return this.#clusterTick(this.#cluster);
-    const names = this.#queue
-      .popDue(this.#now().getTime(), this.#config.schedule.batchSize)
-      .filter((name) => this.#domains.has(name));
-    if (names.length === 0) return undefined;
-    this.#batchStartedAt = this.#now();
-    try {
-      return await this.#runBatch(names.map((name) => this.#domains.get(name)!));
-    } catch (error) {
-      // The state could not be read or written: nothing of this batch was learned or alerted. Check it again soon.
-      const retryAt = this.#now().getTime() + this.#storeRetryMs;
-      for (const name of names) this.#queue.schedule(name, retryAt);
-      const message = error instanceof Error ? error.message : String(error);
-      this.#storeProblem ??= { since: this.#now().toISOString(), message };
-      throw error;
-    } finally {
-      this.#batchStartedAt = undefined;
-      this.#closeRetired();
-    }
+    const batch = await this.#take();
+    return batch ? this.#runBatch(batch) : undefined;
   }
 
-  /** tick() for one worker of a cluster: the batch is claimed from the job engine and handed back when saved. */
-  async #clusterTick(cluster: DaemonCluster): Promise<BatchSummary | undefined> {
-    const claimed = await cluster.work.claim(this.#config.schedule.batchSize);
-    if (claimed === undefined) return undefined;
-    this.#logger.debug({ domains: claimed.domains.length }, 'batch claimed');
-    // A domain this worker's configuration does not know (workers on different configurations) is left unscheduled.
-    const domains = claimed.domains.filter((name) => this.#domains.has(name)).map((name) => this.#domains.get(name)!);
-    this.#batchStartedAt = this.#now();
-    try {
-      return await this.#runBatch(domains, claimed);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.#storeProblem ??= { since: this.#now().toISOString(), message };
-      await cluster.work.abandon(claimed, message);
-      throw error;
-    } finally {
-      this.#batchStartedAt = undefined;
-      this.#closeRetired();
+  /**
+   * The next batch: up to `batchSize` due domains from the queue, or, in a cluster, claimed from the job engine
+   * (handed back when saved). A domain whose check is still running is left to its batch and due again once that
+   * batch is saved.
+   */
+  async #take(): Promise<TakenBatch | undefined> {
+    const limit = this.#config.schedule.batchSize;
+    if (this.#cluster) {
+      const claimed = await this.#cluster.work.claim(limit);
+      if (claimed === undefined) return undefined;
+      this.#logger.debug({ domains: claimed.domains.length }, 'batch claimed');
+      // A domain this worker's configuration does not know (workers on different configurations) is left unscheduled.
+      const domains = claimed.domains.filter((name) => this.#domains.has(name)).map((name) => this.#domains.get(name)!);
+      return { domains, claimed };
     }
+    const names = this.#queue.popDue(this.#now().getTime(), limit).filter((name) => {
+      if (!this.#domains.has(name)) return false;
+      if (!this.#checking.has(name)) return true;
+      this.#dueAfterCheck.add(name);
+      return false;
+    });
+    if (names.length === 0) return undefined;
+    return { domains: names.map((name) => this.#domains.get(name)!) };
   }
 
   /** Delivers what is due in the outbox (one pass); the delivery loop of run() calls it, and so do tests. */
@@ -375,11 +425,64 @@ export class Daemon {
     await this.#outbox.deliverDue(this.#now());
   }
 
-  async #runBatch(domains: DomainConfig[], claimed?: ClaimedBatch): Promise<BatchSummary> {
+  /**
+   * One batch: marked in flight, checked (beside other batches' checks, within the shared slots), then judged, saved
+   * and notified in its turn. If its state cannot be read or written, nothing of it was learned or alerted: its
+   * domains are checked again soon (in a cluster: handed back to the job engine).
+   */
+  async #runBatch(batch: TakenBatch, checksQueued?: () => void): Promise<BatchSummary> {
     const started = this.#now();
-    const names = domains.map((domain) => domain.name);
-    await this.#store.markInFlight(names, started.toISOString());
-    const checked = await checkBatch(this.#environment(), domains);
+    const mark = { at: started };
+    const names = batch.domains.map((domain) => domain.name);
+    this.#batchStarts.add(mark);
+    if (!this.#cluster) for (const name of names) this.#checking.add(name);
+    try {
+      await this.#store.markInFlight(names, started.toISOString());
+      const checked = await checkBatch(
+        { ...this.#environment(), ...(checksQueued ? { checksQueued } : {}) },
+        batch.domains,
+      );
+      return await this.#inTurn(() => this.#finish(batch, checked, started));
+    } catch (error) {
+      checksQueued?.();
+      const message = error instanceof Error ? error.message : String(error);
+      this.#storeProblem ??= { since: this.#now().toISOString(), message };
+      if (batch.claimed) await this.#cluster?.work.abandon(batch.claimed, message);
+      else {
+        const retryAt = this.#now().getTime() + this.#storeRetryMs;
+        for (const name of names) this.#queue.schedule(name, retryAt);
+      }
+      throw error;
+    } finally {
+      this.#batchStarts.delete(mark);
+      for (const name of names) {
+        this.#checking.delete(name);
+        if (!this.#dueAfterCheck.delete(name)) continue;
+        const now = this.#now().getTime();
+        this.#queue.schedule(name, Math.min(now, this.#queue.dueAt(name) ?? now));
+      }
+      if (this.#batchStarts.size === 0) this.#closeRetired();
+    }
+  }
+
+  /** Runs `step` after every step queued before it has ended (whether it succeeded or not). */
+  async #inTurn<T>(step: () => Promise<T>): Promise<T> {
+    const previous = this.#turn;
+    let done!: () => void;
+    this.#turn = new Promise((resolve) => {
+      done = resolve;
+    });
+    try {
+      await previous;
+      return await step();
+    } finally {
+      done();
+    }
+  }
+
+  /** Steps 2–4 of a checked batch, and its summary. */
+  async #finish(batch: TakenBatch, checked: CheckedBatch, started: Date): Promise<BatchSummary> {
+    const { domains, claimed } = batch;
     const judged = await this.#judge(domains, checked);
     await this.#remember(judged);
     if (claimed) await this.#cluster?.work.committed(claimed, judged.due);
@@ -528,20 +631,86 @@ export class Daemon {
     this.#running = false;
   }
 
+  /**
+   * Takes batches sized by work and overlaps their checks: a new batch starts while slots are idle (the running
+   * batches' checks use fewer than `schedule.concurrency`), at most MAX_BATCHES_IN_FLIGHT at once, and none while a
+   * batch is held by a database that cannot be written. A stop ends every running batch's checks early and saves
+   * what they learned, one batch after the other.
+   */
   async #checkLoop(): Promise<void> {
+    const running = new Set<Promise<void>>();
+    let claimAfter = 0;
     while (!this.#stopping) {
+      const held = running.size > 0 && this.#storeProblem !== undefined;
+      if (running.size >= MAX_BATCHES_IN_FLIGHT || this.#slots.idle === 0 || held) {
+        await Promise.race([...running, this.#slots.released(), this.#stopped]);
+        continue;
+      }
+      this.#lastTickAt = this.#now();
+      const now = this.#now().getTime();
+      let batch: TakenBatch | undefined;
+      let wait: number;
       try {
-        if ((await this.tick()) !== undefined) continue;
+        if (this.#cluster) {
+          wait = claimAfter - now;
+          if (wait <= 0) {
+            batch = await this.#take();
+            // a partial claim drained what is due: gather for a while before claiming again
+            const full = batch !== undefined && batch.claimed!.domains.length >= this.#config.schedule.batchSize;
+            claimAfter = now + (batch === undefined ? CLUSTER_POLL_MS : full ? 0 : this.#gatherMs());
+          }
+        } else {
+          wait = this.#gatherWait(now);
+          if (wait <= 0) batch = await this.#take();
+        }
       } catch (error) {
         this.#logger.error(
           { error: error instanceof Error ? error.message : String(error) },
-          'batch failed; its domains are checked again shortly',
+          'could not take a batch; trying again shortly',
         );
+        wait = CLUSTER_POLL_MS;
+      }
+      if (batch) {
+        let queued!: () => void;
+        const checksQueued = new Promise<void>((resolve) => {
+          queued = resolve;
+        });
+        const done: Promise<void> = this.#runBatch(batch, queued)
+          .then(
+            () => {},
+            (error: unknown) =>
+              this.#logger.error(
+                { error: error instanceof Error ? error.message : String(error) },
+                'batch failed; its domains are checked again shortly',
+              ),
+          )
+          .finally(() => running.delete(done));
+        running.add(done);
+        // the next batch is considered once this one's domains wait for slots (or it ended)
+        await Promise.race([checksQueued, done]);
+        continue;
       }
       if (this.#stopping) break;
-      const next = this.#cluster ? this.#now().getTime() + CLUSTER_POLL_MS : this.#queue.peek();
-      await this.#sleep(next === undefined ? MAX_SLEEP_MS : next - this.#now().getTime());
+      await this.#sleep(Math.max(0, wait));
     }
+    await Promise.all(running);
+  }
+
+  /** How long run() gathers due domains before starting a batch that is not full. */
+  #gatherMs(): number {
+    return Math.min(GATHER_MAX_MS, this.#config.schedule.interval * GATHER_FRACTION);
+  }
+
+  /**
+   * How long to wait before taking the next batch from the queue (≤ 0: now). A full batch is taken at once, a
+   * partial one once its earliest domain has been due for the gather window.
+   */
+  #gatherWait(now: number): number {
+    const earliest = this.#queue.peek();
+    if (earliest === undefined) return MAX_SLEEP_MS;
+    if (earliest > now) return earliest - now;
+    if (this.#queue.hasDue(now, this.#config.schedule.batchSize)) return 0;
+    return earliest + this.#gatherMs() - now;
   }
 
   async #deliveryLoop(): Promise<void> {

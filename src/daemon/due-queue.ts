@@ -36,6 +36,24 @@ export class DueQueue {
     return this.#heap[0]?.due;
   }
 
+  /**
+   * Whether at least `count` domains are due at or before `now`. Walks only the heap entries due by then (a heap's
+   * subtree is never due earlier than its root), so it costs O(count), not O(size).
+   */
+  hasDue(now: number, count: number): boolean {
+    if (count <= 0) return true;
+    let found = 0;
+    const pending = [0];
+    while (pending.length > 0) {
+      const index = pending.pop()!;
+      const entry = this.#heap[index];
+      if (entry === undefined || entry.due > now) continue;
+      if (this.#current.get(entry.domain) === entry.due && ++found >= count) return true;
+      pending.push(index * 2 + 1, index * 2 + 2);
+    }
+    return false;
+  }
+
   /** Removes and returns up to `limit` domains due at or before `now`, earliest first. */
   popDue(now: number, limit: number): string[] {
     const due: string[] = [];
