@@ -77,7 +77,15 @@ export interface DigestOptions {
   maxItemsPerGroup?: number;
   /** Language of the findings' summaries and fixes (default English). */
   language?: Language;
+  /** Groups shown before the rest are folded into one "… and N more groups" line. */
+  maxGroups?: number;
 }
+
+/**
+ * A wave of a hoster's domains can hold tens of thousands of distinct groups (every domain's own DKIM selectors):
+ * beyond this many, a message names how many more there are instead of listing them (it stays readable and small).
+ */
+const MAX_GROUPS = 30;
 
 interface GroupDraft {
   heading: string;
@@ -86,7 +94,11 @@ interface GroupDraft {
   transition: string;
   cause?: string;
   domains: string[];
+  /** The same names as `domains`, for a constant-time "already listed?" in a group of 100,000 domains. */
+  listed: Set<string>;
   items: DigestItem[];
+  /** Notices in the group; only the first `maxItems` become items. */
+  count: number;
 }
 
 function itemOf(notice: Notice, language: Language): DigestItem {
@@ -151,36 +163,46 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
       transition: cause.transition,
       cause: cause.cause.label,
       domains: cause.domains,
+      listed: new Set(cause.domains),
       // One example explains them all; the domains are listed, not their identical findings repeated.
       items: [itemOf(cause.notices[0]!, language)],
+      count: cause.notices.length,
     });
   }
   const byKey = new Map<string, GroupDraft>();
   for (const notice of rest) {
     const change = notice.change;
-    const item = itemOf(notice, language);
+    const transition = transitionText(notice);
+    const domain = change?.domain ?? 'resolver';
     // A record change names its record in the item, not in the heading: one group per kind of record.
     const hostLevel = change !== undefined && !change.record && change.subject !== change.domain;
     const what = change?.check ?? 'resolver';
     const headingParts = [LABELS[notice.type]];
-    if (change) headingParts.push(what, item.transition);
+    if (change) headingParts.push(what, transition);
     if (hostLevel && change) headingParts.push(change.subject);
-    const key = `${notice.type}|${what}|${item.transition}|${hostLevel ? change?.subject : ''}`;
+    const key = `${notice.type}|${what}|${transition}|${hostLevel ? change?.subject : ''}`;
     let group = byKey.get(key);
     if (!group) {
       group = {
         heading: headingParts.join(' · '),
         type: notice.type,
         what: hostLevel && change ? `${what} ${change.subject}` : what,
-        transition: item.transition,
+        transition,
         domains: [],
+        listed: new Set(),
         items: [],
+        count: 0,
       };
       byKey.set(key, group);
       drafts.push(group);
     }
-    group.items.push(item);
-    if (!group.domains.includes(item.domain)) group.domains.push(item.domain);
+    // Only the items shown are rendered: a group of 100,000 notices costs a count, not 100,000 renderings.
+    if (group.items.length < maxItems) group.items.push(itemOf(notice, language));
+    group.count++;
+    if (!group.listed.has(domain)) {
+      group.listed.add(domain);
+      group.domains.push(domain);
+    }
   }
   const sorted = drafts.sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));
   const countByType = new Map<Notice['type'], number>();
@@ -194,24 +216,36 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
   const title = worst
     ? `${LABELS[worst.type]}${domains.size > 0 ? ` — ${domains.size} domain${domains.size === 1 ? '' : 's'}` : ''}`
     : 'No changes';
-  return {
-    title,
-    counts,
-    groups: sorted.map((group) => {
-      const domainCount = group.domains.length;
-      const plural = group.cause !== undefined || group.items.length > 1;
-      return {
-        heading: `${group.heading}${plural ? ` (${domainCount} domain${domainCount === 1 ? '' : 's'})` : ''}`,
-        type: group.type,
-        what: group.what,
-        transition: group.transition,
-        ...(group.cause !== undefined ? { cause: group.cause } : {}),
-        domains: group.domains.sort(),
-        items: group.items.slice(0, maxItems),
-        more: Math.max(0, group.items.length - maxItems),
-      };
-    }),
-  };
+  const maxGroups = options.maxGroups ?? MAX_GROUPS;
+  const shown = sorted.slice(0, maxGroups);
+  const folded = sorted.slice(maxGroups);
+  const groups: DigestGroup[] = shown.map((group) => {
+    const domainCount = group.domains.length;
+    const plural = group.cause !== undefined || group.count > 1;
+    return {
+      heading: `${group.heading}${plural ? ` (${domainCount} domain${domainCount === 1 ? '' : 's'})` : ''}`,
+      type: group.type,
+      what: group.what,
+      transition: group.transition,
+      ...(group.cause !== undefined ? { cause: group.cause } : {}),
+      domains: group.domains.sort(),
+      items: group.items.slice(0, maxItems),
+      more: group.cause !== undefined ? 0 : Math.max(0, group.count - maxItems),
+    };
+  });
+  if (folded.length > 0) {
+    const notices = folded.reduce((sum, group) => sum + group.count, 0);
+    groups.push({
+      heading: `… and ${folded.length} more group${folded.length === 1 ? '' : 's'} (${notices} notice${notices === 1 ? '' : 's'})`,
+      type: folded[0]!.type,
+      what: '',
+      transition: '',
+      domains: [],
+      items: [],
+      more: 0,
+    });
+  }
+  return { title, counts, groups };
 }
 
 function fixOf(type: Notice['type'], finding: Finding | undefined, language: Language): string | undefined {

@@ -18,8 +18,14 @@ export const DEFAULT_RETRY: RetryPolicy = { initialMs: 30_000, maxMs: 3_600_000 
 /** How long one send may take before it counts as failed (a hanging receiver must not hold the others). */
 export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
-/** Entries taken from the store per pass. */
-const PASS_SIZE = 200;
+/**
+ * Entries taken from the store per pass: due ones, and as many waiting out their groupWait. One entry holds a whole
+ * batch's notices for a route (up to batchSize domains × their notices), so a pass is bounded in entries, and a message
+ * in notices: the first sweep over 100,000 domains that already fail queued about 1.3 million "already failing"
+ * notices, which as one message took a worker to 5 GB. What a message cannot take goes in the route's next message.
+ */
+const PASS_SIZE = 50;
+const MAX_NOTICES_PER_MESSAGE = 10_000;
 
 /** Retry delays: 30 s, 1 min, 2 min, … capped at 1 h (by default). A transient failure never drops an entry. */
 export function backoffMs(attempts: number, policy: RetryPolicy = DEFAULT_RETRY): number {
@@ -137,10 +143,12 @@ export class Outbox {
     const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
     const due = await this.#store.dueOutbox(now.toISOString(), PASS_SIZE);
     if (due.length === 0) return report;
-    const waiting = (await this.#store.listOutbox()).filter(
-      (entry) => entry.attempts === 0 && Date.parse(entry.nextAttemptAt) > now.getTime(),
+    const waiting = await this.#store.waitingOutbox(now.toISOString(), PASS_SIZE);
+    const groups = new Map(
+      [...Map.groupBy([...due, ...waiting], (entry) => `${entry.channel}\u0000${entry.route}`)].map(
+        ([key, entries]) => [key, fillMessage(entries)],
+      ),
     );
-    const groups = Map.groupBy([...due, ...waiting], (entry) => `${entry.channel}\u0000${entry.route}`);
     const dueKeys = new Set(due.map((entry) => `${entry.channel}\u0000${entry.route}`));
     const byChannel = Map.groupBy(
       [...groups].filter(([key]) => dueKeys.has(key)).map(([, entries]) => entries),
@@ -218,6 +226,19 @@ export class Outbox {
     const next = (await this.#store.outboxStats()).nextAttemptAt;
     return next === undefined ? undefined : new Date(next);
   }
+}
+
+/** The oldest entries of one route and channel, as many as one message takes (at least one). */
+function fillMessage(entries: OutboxEntry[]): OutboxEntry[] {
+  const oldestFirst = entries.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const taken: OutboxEntry[] = [];
+  let notices = 0;
+  for (const entry of oldestFirst) {
+    if (taken.length > 0 && notices + entry.notices.length > MAX_NOTICES_PER_MESSAGE) break;
+    taken.push(entry);
+    notices += entry.notices.length;
+  }
+  return taken;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {

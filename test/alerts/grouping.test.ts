@@ -73,6 +73,23 @@ describe('root-cause grouping', () => {
     for (const domain of groups[0]!.domains) expect(text).toContain(domain);
   });
 
+  it('bounds a message: the first groups and items are shown, the rest counted', () => {
+    // 40 domains with 5 selectors each failing: 200 groups (one per DKIM host), and one group of 10,000 notices.
+    const perHost = Array.from({ length: 40 }, (_, d) =>
+      Array.from({ length: 5 }, (_, s) => notice(`d${d}.example`, 'dkim.key', `s${s}._domainkey.d${d}.example`)),
+    ).flat();
+    const wide = Array.from({ length: 10_000 }, (_, i) => notice(`w${i}.example`, 'dmarc.policy', `w${i}.example`));
+    const digest = buildDigest([...wide, ...perHost]);
+    expect(digest.groups).toHaveLength(31);
+    const [first] = digest.groups;
+    expect(first!.heading).toContain('(10000 domains)');
+    expect(first!.items).toHaveLength(10);
+    expect(first!.more).toBe(9_990);
+    expect(digest.groups.at(-1)!.heading).toBe('… and 171 more groups (171 notices)');
+    expect(digest.counts).toBe('10200 × regression');
+    expect(renderText(digest).length).toBeLessThan(100_000);
+  });
+
   it('keeps different transitions and kinds of the same thing apart', () => {
     const fail = notice('a.example', 'starttls.offered', 'mx.hoster.net/192.0.2.1');
     const recovered = notice('b.example', 'starttls.offered', 'mx.hoster.net/192.0.2.1', 'recovery');

@@ -97,6 +97,33 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
     }
   });
 
+  it('sends a wave too large for one message in bounded messages, oldest first, the rest after groupInterval', async () => {
+    const channel = new ScriptedChannel('slack');
+    const clock = { now: T0 };
+    const outbox = new Outbox(store, new Map([['slack', channel]]), logger, { now: () => new Date(clock.now) });
+    outbox.setRoutes([{ name: 'all', groupInterval: 300_000 }]);
+    // Three batches' entries of 4,000 notices each: 12,000 notices in all, more than a message takes (10,000).
+    const batches = [0, 1, 2].map((batch) =>
+      outboxEntries(
+        'all',
+        ['slack'],
+        Array.from({ length: 4_000 }, (_, i) => regressionNotice(`d${batch}-${i}.example`)),
+        new Date(T0 + batch),
+      ),
+    );
+    for (const entries of batches) await store.commitBatch(batchWith(entries));
+    clock.now = T0 + 60_000;
+    expect(await outbox.deliverDue()).toEqual({ delivered: 2, failed: 0, dead: 0 });
+    expect(channel.sent.map((delivery) => delivery.notices.length)).toEqual([8_000]);
+    expect(channel.sent[0]!.digest.title).toContain('8000 domains');
+    // The third waits out the route's groupInterval, as any later message of the group does.
+    expect(await outbox.deliverDue()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    clock.now = T0 + 60_000 + 300_000;
+    expect(await outbox.deliverDue()).toEqual({ delivered: 1, failed: 0, dead: 0 });
+    expect(channel.sent.map((delivery) => delivery.notices.length)).toEqual([8_000, 4_000]);
+    expect(await store.outboxStats()).toMatchObject({ pending: 0, dead: 0 });
+  });
+
   it('dead-letters a permanent refusal after one try with the reason, and `retry` revives it', async () => {
     const channel = new ScriptedChannel('slack');
     channel.answer = 'refuse';

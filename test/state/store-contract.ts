@@ -218,6 +218,23 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
       expect((await store.commitBatch(batch({ outbox: [outbox('good')] }))).outboxAdded).toEqual(['good']);
     });
 
+    it('lists the entries waiting out their groupWait, oldest first and bounded', async () => {
+      await store.commitBatch(
+        batch({
+          outbox: [
+            outbox('later', { nextAttemptAt: at(3), createdAt: at(0) }),
+            outbox('due', { nextAttemptAt: at(1), createdAt: at(0) }),
+            outbox('retried', { nextAttemptAt: at(4), createdAt: at(0), attempts: 1 }),
+            outbox('latest', { nextAttemptAt: at(5), createdAt: at(1) }),
+            outbox('last', { nextAttemptAt: at(5), createdAt: at(2) }),
+          ],
+        }),
+      );
+      expect((await store.waitingOutbox(at(2), 10)).map((entry) => entry.id)).toEqual(['later', 'latest', 'last']);
+      expect((await store.waitingOutbox(at(2), 2)).map((entry) => entry.id)).toEqual(['later', 'latest']);
+      expect((await store.waitingOutbox(at(5), 10)).map((entry) => entry.id)).toEqual([]);
+    });
+
     it('skips an outbox id that is pending or was delivered, and reports what it added', async () => {
       const first = await store.commitBatch(batch({ outbox: [outbox('o1'), outbox('o2')] }));
       expect(first.outboxAdded).toEqual(['o1', 'o2']);

@@ -136,6 +136,11 @@ export class FixtureStore implements StateStore {
   async dueOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
     return [...this.#outbox.values()].filter((e) => !e.deadAt && e.nextAttemptAt <= now).slice(0, limit);
   }
+  async waitingOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
+    return [...this.#outbox.values()]
+      .filter((e) => !e.deadAt && e.attempts === 0 && e.nextAttemptAt > now)
+      .slice(0, limit);
+  }
   async listOutbox(filter?: { dead?: boolean }): Promise<OutboxEntry[]> {
     return [...this.#outbox.values()].filter((e) => (filter?.dead ? e.deadAt !== undefined : e.deadAt === undefined));
   }

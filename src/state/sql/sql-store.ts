@@ -250,6 +250,22 @@ export abstract class SqlStateStore implements StateStore {
     });
   }
 
+  async waitingOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
+    return this.guard('read the outbox of', async () => {
+      const rows = await this.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('dead_at', 'is', null)
+        .where('attempts', '=', 0)
+        .where('next_attempt_at', '>', toMs(now))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(outboxEntry);
+    });
+  }
+
   async listOutbox(filter: { dead?: boolean } = {}): Promise<OutboxEntry[]> {
     return this.guard('read the outbox of', async () => {
       const rows = await this.db
