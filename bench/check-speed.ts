@@ -141,7 +141,10 @@ async function dnsperfFloor(recordingFile: string, inFlight: number): Promise<{ 
   const sent = Number(/Queries sent:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   // In a network namespace with only a loopback interface getaddrinfo offers dnsperf an IPv4-mapped IPv6 address
   // that cannot be sent to: it then sends nothing, and the floor would read 0 s.
-  if (sent === 0) throw new Error(`dnsperf sent no queries (a namespace with only loopback? give it a dummy interface with an IPv4 address):\n${stdout}`);
+  if (sent === 0)
+    throw new Error(
+      `dnsperf sent no queries (a namespace with only loopback? give it a dummy interface with an IPv4 address):\n${stdout}`,
+    );
   return { seconds, lost };
 }
 

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { SharedCoordinator } from '../monitors/run-shared.ts';
 import { ClusterGauges } from './cluster-gauges.ts';
 import { ClusterWorkSource } from './cluster-work-source.ts';
+import { PgDependents, type SharedDependents } from './dependents.ts';
 import { ClusterEngine, type ClusterTimings } from './engine.ts';
 import { PgSharedResults } from './shared-results.ts';
 import { ClusterSingletons } from './singletons.ts';
 import type { WorkSource } from './work-source.ts';
+import { type ResolverDown, WorkerRegistry, type WorkerResolverDown } from './workers.ts';
 
 /**
  * What a daemon needs to be one worker of many: where its due domains come from, the probe results all workers
@@ -17,6 +19,13 @@ export interface DaemonCluster {
   readonly work: WorkSource;
   /** Shared probe results: RunShared.memoAcrossWorkers once per cycle for the whole cluster. */
   readonly coordinator: SharedCoordinator;
+  /** Which domains depend on which shared things, for the whole cluster (a single daemon's is in memory). */
+  readonly dependents: SharedDependents;
+  /** This worker's resolver state, mirrored in the database, and every live worker's. */
+  readonly workers: {
+    setResolverDown(down: ResolverDown | undefined): Promise<void>;
+    resolversDown(): Promise<WorkerResolverDown[]>;
+  };
   /** Runs `task` once per period for the whole cluster (never twice at once). */
   every(name: string, periodSeconds: number, task: () => Promise<void>): Promise<void>;
   /** Asks for a run of `every`'s job now (at most one per period anyway). */
@@ -32,6 +41,7 @@ export interface ClusterRuntime extends DaemonCluster {
   readonly engine: ClusterEngine;
   readonly sharedResults: PgSharedResults;
   readonly gauges: ClusterGauges;
+  readonly workers: WorkerRegistry;
   stop(): Promise<void>;
 }
 
@@ -79,7 +89,9 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   const singletons = new ClusterSingletons(engine, {
     onError: (name, error) => logger.error({ job: name, error: error.message }, 'cluster job failed'),
   });
-  const gauges = new ClusterGauges(engine);
+  const workers = new WorkerRegistry({ pool: engine.pool, workerId: engine.workerId, onError });
+  await workers.start();
+  const gauges = new ClusterGauges(engine, workers.liveMs);
   logger.info({ worker: engine.workerId }, 'cluster: joined as a worker (job engine: pg-boss on the state database)');
   return {
     workerId: engine.workerId,
@@ -88,11 +100,14 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     engine,
     sharedResults,
     gauges,
+    dependents: new PgDependents(engine),
+    workers,
     every: (name, periodSeconds, task) => singletons.every(name, periodSeconds, task),
     nudge: (name) => singletons.nudge(name),
     serialized: (name, work) => withAdvisoryLock(engine, name, work),
     async stop() {
       await singletons.stop();
+      await workers.stop();
       await engine.stop();
     },
   };
