@@ -32,7 +32,9 @@ export interface DaemonCluster {
   nudge(name: string): Promise<void>;
   /**
    * Runs `work` while holding a cluster-wide lock named `name` (a PostgreSQL advisory lock): workers starting
-   * together bring the store's domain list in line with the configuration one after the other, not all at once.
+   * together bring the store's domain list in line with the configuration one after the other, so the first writes
+   * it and the others find nothing to change. Not needed for correctness (syncDomains is idempotent under
+   * concurrency), it saves N identical writes of the whole list and their row-lock waits.
    */
   serialized<T>(name: string, work: () => Promise<T>): Promise<T>;
 }

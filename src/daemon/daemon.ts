@@ -239,7 +239,8 @@ export class Daemon {
         [...this.#domains.values()].map((domain) => ({ name: domain.name, tags: domain.tags })),
         now.toISOString(),
       );
-    // Workers of a cluster starting together take turns (the same rows, written by each).
+    // syncDomains is idempotent under concurrency; workers of a cluster starting together still take turns, so the
+    // first writes the list and the others find nothing to change (one write of 100,000 rows, not N at once).
     await (this.#cluster ? this.#cluster.serialized('sync-domains', sync) : sync());
     const known = new Set<string>();
     const cluster: { domain: string; dueAt: number }[] = [];
