@@ -60,8 +60,8 @@ export interface StartClusterOptions {
   timings?: Partial<ClusterTimings>;
 }
 
-/** A probe (two attempts with timeouts and a pause) is over within this; a claim older than that is taken over. */
-const PROBE_LEASE_MS = 90_000;
+/** A probe (two attempts with timeouts and a pause) is over within this: a worker waits for another's at most twice. */
+const PROBE_LONGEST_MS = 90_000;
 
 export async function startCluster(options: StartClusterOptions): Promise<ClusterRuntime> {
   const { logger } = options;
@@ -85,7 +85,9 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     workerId: engine.workerId,
     settledTtlMs: options.intervalMs,
     unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(options.confirmDelayMs / 2))),
-    leaseMs: PROBE_LEASE_MS,
+    // The probing worker renews its claim; one that died hands the key over after a heartbeat, as it does its batch.
+    leaseMs: engine.timings.heartbeatSeconds * 1000,
+    maxWaitMs: 2 * PROBE_LONGEST_MS,
     onError,
   });
   const singletons = new ClusterSingletons(engine, {
