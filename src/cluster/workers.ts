@@ -57,7 +57,9 @@ export class WorkerRegistry {
   readonly liveMs: number;
   #resolverDown: ResolverDown | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  /** The write running now, and the one waiting for it (which writes the state as it is when it starts). */
+  #current: Promise<void> = Promise.resolve();
+  #next: Promise<void> | undefined;
 
   constructor(options: WorkerRegistryOptions) {
     this.#options = options;
@@ -98,22 +100,29 @@ export class WorkerRegistry {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#writing;
+    await (this.#next ?? this.#current);
     await this.#options.pool
       .query(`DELETE FROM ${TABLE} WHERE id = $1`, [this.#options.workerId])
       .catch((error: unknown) => this.#report(error));
   }
 
-  /** One write at a time, in order: a beat never overwrites a newer resolver state with an older one. */
+  /**
+   * One write at a time, and at most one waiting, which writes the latest state when its turn comes: a beat never
+   * overwrites a newer resolver state with an older one, and writes do not pile up while the database is away.
+   */
   #write(): Promise<void> {
-    const down = this.#resolverDown;
-    this.#writing = this.#writing.then(() =>
-      this.#options.pool
+    this.#next ??= this.#current.then(() => {
+      this.#next = undefined;
+      const down = this.#resolverDown;
+      this.#current = this.#options.pool
         .query(WRITE, [this.#options.workerId, down?.since ?? null, down?.detail ?? null])
-        .then(() => {})
-        .catch((error: unknown) => this.#report(error)),
-    );
-    return this.#writing;
+        .then(
+          () => {},
+          (error: unknown) => this.#report(error),
+        );
+      return this.#current;
+    });
+    return this.#next;
   }
 
   #report(error: unknown): void {
