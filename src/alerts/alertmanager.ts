@@ -135,9 +135,9 @@ export function alertmanagerAlerts(
   for (const notice of notices) {
     const change = notice.change;
     if (notice.type === 'resolver-down' || notice.type === 'resolver-up') {
-      const since = notice.key.slice(notice.key.indexOf('|') + 1) || notice.at;
+      const since = notice.key.split('|')[1] || notice.at;
       alerts.push({
-        labels: alertLabels('resolver', 'critical', undefined, []),
+        labels: resolverLabels(notice.worker),
         annotations: annotationsFor(undefined, notice.type, notice.detail),
         startsAt: since,
         endsAt: notice.type === 'resolver-up' ? notice.at : firingUntil,
@@ -192,9 +192,18 @@ export function openAlertToPostable(row: OpenAlertLike, options: AlertmanagerOpt
   return alertOf(ref, change, options.tagsOf?.(row.domain) ?? [], 'firing', firingEndsAt(options, now), options);
 }
 
+/** The resolver alert's labels; a cluster worker's carries `worker` (each worker's resolver is its own alert). */
+function resolverLabels(worker: string | undefined): Record<string, string> {
+  const labels = alertLabels('resolver', 'critical', undefined, []);
+  return worker === undefined ? labels : { ...labels, worker };
+}
+
 export interface ResendOptions extends AlertmanagerOptions {
-  /** The resolver is down (GlobalState.resolverDown): its alert is re-sent too. */
-  resolverDown?: { since: string; detail: string };
+  /**
+   * Resolvers that are down, each re-sent as its alert: the daemon's (GlobalState.resolverDown), or in a cluster every
+   * live worker's (named by `worker`).
+   */
+  resolversDown?: readonly { since: string; detail: string; worker?: string }[];
   /** Alerts silenced in mailwarden are not re-sent (Alertmanager lets them expire). */
   isSilenced?: (row: OpenAlertLike) => boolean;
   /** Alerts per POST (Alertmanager takes any number; bounded bodies keep a hoster's re-send streaming). */
@@ -214,10 +223,9 @@ export async function resendOpenAlerts(
   const batchSize = options.batchSize ?? 500;
   let batch: PostableAlert[] = [];
   let sent = 0;
-  if (options.resolverDown) {
-    const { since, detail } = options.resolverDown;
+  for (const { since, detail, worker } of options.resolversDown ?? []) {
     batch.push({
-      labels: alertLabels('resolver', 'critical', undefined, []),
+      labels: resolverLabels(worker),
       annotations: { summary: detail, notice: 'firing', detail },
       startsAt: since,
       endsAt: firingEndsAt(options, now),

@@ -1,6 +1,6 @@
 import { type Finding, isWorse } from '../model.ts';
 import type { DomainState } from '../state/types.ts';
-import { sharedThingKey } from './root-cause.ts';
+import { sharedThingKey, sharedThingKeysOf } from './root-cause.ts';
 
 /**
  * Which domains depend on which shared things (MX addresses, TLSA sets, DNS zones, SPF includes), from each domain's
@@ -44,6 +44,17 @@ export class DependentsIndex {
   get size(): number {
     return this.#byKey.size;
   }
+}
+
+/** The shared things a domain depends on: those its confirmed findings name (what a cluster records per domain). */
+export function dependencyKeysOf(state: DomainState): string[] {
+  const confirmed = Object.values(state.findings).flatMap((tracked) => (tracked.confirmed ? [tracked.confirmed] : []));
+  return [
+    ...sharedThingKeysOf(
+      state.domain,
+      confirmed.map((finding) => ({ ...finding, after: finding })),
+    ),
+  ];
 }
 
 /**

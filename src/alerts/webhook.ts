@@ -36,6 +36,7 @@ export function jsonPayload(delivery: Delivery): unknown {
       after: notice.change?.after,
       tags: notice.tags,
       detail: notice.detail,
+      worker: notice.worker,
       alert: notice.change?.alert,
       record: notice.change?.record,
     })),

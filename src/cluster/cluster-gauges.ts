@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import { CHECK_QUEUE } from './cluster-work-source.ts';
 import { type ClusterEngine, JOB_SCHEMA } from './engine.ts';
+import { COUNT_RESOLVERS_FAILING } from './workers.ts';
 
 /** The cluster as the database sees it, the same from every worker. */
 export interface ClusterSnapshot {
@@ -14,6 +15,8 @@ export interface ClusterSnapshot {
   scheduled: number;
   /** Workers that are running and were heard from recently (the engine's instance registry). */
   workersAlive: number;
+  /** Live workers whose own resolver fails (they hold their batches; the others check the domains). */
+  workersResolverFailing: number;
   readAt: number;
 }
 
@@ -32,10 +35,13 @@ WHERE name = $1 AND state IN ('created', 'retry', 'active')`;
 /** Cluster-wide gauges read from PostgreSQL (the job engine's tables and instance registry). */
 export class ClusterGauges {
   readonly #engine: ClusterEngine;
+  readonly #liveMs: number;
   #cached: Promise<ClusterSnapshot> | undefined;
 
-  constructor(engine: ClusterEngine) {
+  /** `liveMs`: a worker heard from within this long is live (WorkerRegistry.liveMs). */
+  constructor(engine: ClusterEngine, liveMs = 30_000) {
     this.#engine = engine;
+    this.#liveMs = liveMs;
   }
 
   read(): Promise<ClusterSnapshot> {
@@ -55,9 +61,10 @@ export class ClusterGauges {
   }
 
   async #read(): Promise<ClusterSnapshot> {
-    const [jobs, instances] = await Promise.all([
+    const [jobs, instances, failing] = await Promise.all([
       this.#engine.pool.query(SNAPSHOT_SQL, [CHECK_QUEUE]),
       this.#engine.boss.getInstances(),
+      this.#engine.pool.query(COUNT_RESOLVERS_FAILING, [this.#liveMs]),
     ]);
     const row = jobs.rows[0] ?? { overdue: 0, lag: 0, running: 0, scheduled: 0 };
     return {
@@ -66,6 +73,7 @@ export class ClusterGauges {
       running: row.running,
       scheduled: row.scheduled,
       workersAlive: instances.filter((instance) => instance.live).length,
+      workersResolverFailing: failing.rows[0]?.n ?? 0,
       readAt: Date.now(),
     };
   }
@@ -126,6 +134,11 @@ export function registerClusterMetrics(
   gauge('mailwarden_cluster_domains_running', 'Domains being checked by some worker now', (s) => s.running);
   gauge('mailwarden_cluster_domains_scheduled', 'Domains with a check scheduled in the job engine', (s) => s.scheduled);
   gauge('mailwarden_cluster_workers_alive', 'Workers running and heard from recently', (s) => s.workersAlive);
+  gauge(
+    'mailwarden_cluster_workers_resolver_failing',
+    'Live workers whose own resolver fails (they hold their batches)',
+    (s) => s.workersResolverFailing,
+  );
   if (outboxOldest)
     new Gauge({
       name: 'mailwarden_cluster_outbox_oldest_age_seconds',

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { SharedCoordinator } from '../monitors/run-shared.ts';
 import { ClusterGauges } from './cluster-gauges.ts';
 import { ClusterWorkSource } from './cluster-work-source.ts';
+import { PgDependents, type SharedDependents } from './dependents.ts';
 import { ClusterEngine, type ClusterTimings } from './engine.ts';
 import { PgSharedResults } from './shared-results.ts';
 import { ClusterSingletons } from './singletons.ts';
 import type { WorkSource } from './work-source.ts';
+import { type ResolverDown, WorkerRegistry, type WorkerResolverDown } from './workers.ts';
 
 /**
  * What a daemon needs to be one worker of many: where its due domains come from, the probe results all workers
@@ -17,13 +19,22 @@ export interface DaemonCluster {
   readonly work: WorkSource;
   /** Shared probe results: RunShared.memoAcrossWorkers once per cycle for the whole cluster. */
   readonly coordinator: SharedCoordinator;
+  /** Which domains depend on which shared things, for the whole cluster (a single daemon's is in memory). */
+  readonly dependents: SharedDependents;
+  /** This worker's resolver state, mirrored in the database, and every live worker's. */
+  readonly workers: {
+    setResolverDown(down: ResolverDown | undefined): Promise<void>;
+    resolversDown(): Promise<WorkerResolverDown[]>;
+  };
   /** Runs `task` once per period for the whole cluster (never twice at once). */
   every(name: string, periodSeconds: number, task: () => Promise<void>): Promise<void>;
   /** Asks for a run of `every`'s job now (at most one per period anyway). */
   nudge(name: string): Promise<void>;
   /**
    * Runs `work` while holding a cluster-wide lock named `name` (a PostgreSQL advisory lock): workers starting
-   * together bring the store's domain list in line with the configuration one after the other, not all at once.
+   * together bring the store's domain list in line with the configuration one after the other, so the first writes
+   * it and the others find nothing to change. Not needed for correctness (syncDomains is idempotent under
+   * concurrency), it saves N identical writes of the whole list and their row-lock waits.
    */
   serialized<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
@@ -32,6 +43,7 @@ export interface ClusterRuntime extends DaemonCluster {
   readonly engine: ClusterEngine;
   readonly sharedResults: PgSharedResults;
   readonly gauges: ClusterGauges;
+  readonly workers: WorkerRegistry;
   stop(): Promise<void>;
 }
 
@@ -48,8 +60,8 @@ export interface StartClusterOptions {
   timings?: Partial<ClusterTimings>;
 }
 
-/** A probe (two attempts with timeouts and a pause) is over within this; a claim older than that is taken over. */
-const PROBE_LEASE_MS = 90_000;
+/** A probe (two attempts with timeouts and a pause) is over within this: a worker waits for another's at most twice. */
+const PROBE_LONGEST_MS = 90_000;
 
 export async function startCluster(options: StartClusterOptions): Promise<ClusterRuntime> {
   const { logger } = options;
@@ -73,13 +85,17 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     workerId: engine.workerId,
     settledTtlMs: options.intervalMs,
     unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(options.confirmDelayMs / 2))),
-    leaseMs: PROBE_LEASE_MS,
+    // The probing worker renews its claim; one that died hands the key over after a heartbeat, as it does its batch.
+    leaseMs: engine.timings.heartbeatSeconds * 1000,
+    maxWaitMs: 2 * PROBE_LONGEST_MS,
     onError,
   });
   const singletons = new ClusterSingletons(engine, {
     onError: (name, error) => logger.error({ job: name, error: error.message }, 'cluster job failed'),
   });
-  const gauges = new ClusterGauges(engine);
+  const workers = new WorkerRegistry({ pool: engine.pool, workerId: engine.workerId, onError });
+  await workers.start();
+  const gauges = new ClusterGauges(engine, workers.liveMs);
   logger.info({ worker: engine.workerId }, 'cluster: joined as a worker (job engine: pg-boss on the state database)');
   return {
     workerId: engine.workerId,
@@ -88,11 +104,14 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     engine,
     sharedResults,
     gauges,
+    dependents: new PgDependents(engine),
+    workers,
     every: (name, periodSeconds, task) => singletons.every(name, periodSeconds, task),
     nudge: (name) => singletons.nudge(name),
     serialized: (name, work) => withAdvisoryLock(engine, name, work),
     async stop() {
       await singletons.stop();
+      await workers.stop();
       await engine.stop();
     },
   };

@@ -67,7 +67,9 @@ export class ClusterEngine {
       application_name: `mailwarden ${this.workerId}`,
       max: 4,
       superviseIntervalSeconds: this.timings.superviseSeconds,
-      monitorIntervalSeconds: Math.max(this.timings.superviseSeconds, 10),
+      // Lapsed heartbeats are failed in the monitor pass, which runs at most once per monitor interval per queue for
+      // the whole cluster: the same interval as the supervision, or a dead worker's claims wait for the longer one.
+      monitorIntervalSeconds: this.timings.superviseSeconds,
       instanceName: this.workerId,
       instanceHeartbeatSeconds: 10,
       schedule: false,

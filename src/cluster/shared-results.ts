@@ -9,8 +9,13 @@ export interface SharedResultsOptions {
   settledTtlMs: number;
   /** How long any other result is reused: shorter than the confirmation delay, so a confirmation probes again. */
   unsettledTtlMs: number;
-  /** How long a claim holds before another worker may take over (a probe's longest duration, retries included). */
+  /**
+   * How long a claim holds unless renewed: the worker probing renews it every third of this while the probe runs, so
+   * a worker that dies (kill -9, lost machine) in the middle of a probe hands the key over after at most this long.
+   */
   leaseMs: number;
+  /** How long a worker waits for another's result in all before it probes by itself (a probe's longest run, twice). */
+  maxWaitMs?: number;
   /** How often a worker waiting for another's probe looks for the result. */
   pollMs?: number;
   onError?: (error: Error) => void;
@@ -46,7 +51,7 @@ export class PgSharedResults implements SharedCoordinator {
 
   async once<T>(key: string, _slot: string, work: () => Promise<T>, settled: (value: T) => boolean): Promise<T> {
     const { pool, workerId, leaseMs } = this.#options;
-    const giveUpAt = Date.now() + leaseMs * 2;
+    const giveUpAt = Date.now() + (this.#options.maxWaitMs ?? leaseMs * 2);
     let waited = false;
     for (;;) {
       let row: { result: T | null; claimed: boolean };
@@ -77,11 +82,20 @@ export class PgSharedResults implements SharedCoordinator {
     const { pool, workerId } = this.#options;
     this.stats.computed++;
     let value: T;
+    const renew = setInterval(
+      () => {
+        pool.query(RENEW, [key, workerId, this.#options.leaseMs]).catch((error: unknown) => this.#report(error));
+      },
+      Math.max(100, Math.floor(this.#options.leaseMs / 3)),
+    );
+    renew.unref();
     try {
       value = await work();
     } catch (error) {
       await pool.query(RELEASE, [key, workerId]).catch((release: unknown) => this.#report(release));
       throw error;
+    } finally {
+      clearInterval(renew);
     }
     const ttl = settled(value) ? this.#options.settledTtlMs : this.#options.unsettledTtlMs;
     await pool.query(STORE, [key, workerId, JSON.stringify(value), ttl]).catch((error: unknown) => this.#report(error));
@@ -113,5 +127,9 @@ SELECT (SELECT result FROM fresh) AS result, EXISTS (SELECT 1 FROM claim) AS cla
 const STORE = `
 UPDATE ${TABLE} SET result = $3::jsonb, expires_at = now() + $4 * interval '1 millisecond', claimed_until = NULL
 WHERE key = $1 AND claimed_by = $2`;
+
+const RENEW = `
+UPDATE ${TABLE} SET claimed_until = now() + $3 * interval '1 millisecond'
+WHERE key = $1 AND claimed_by = $2 AND result IS NULL`;
 
 const RELEASE = `UPDATE ${TABLE} SET claimed_until = NULL WHERE key = $1 AND claimed_by = $2 AND result IS NULL`;

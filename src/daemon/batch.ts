@@ -46,6 +46,8 @@ export interface CheckedBatch {
   /** Why the resolver is not trusted (when it is not). */
   resolverDetail: string;
   checkMs: number;
+  /** The cluster worker whose resolver this was: its resolver notices and state name it. */
+  worker?: string;
 }
 
 /** Step 2's result: everything the batch writes, and what it tells the outside. */
@@ -257,9 +259,10 @@ function judgeResolver(
   at: string,
 ): { global: GlobalState; notice: Notice; history: HistoryEntry } | undefined {
   if (!checked.resolverHealthy && global.resolverDown === undefined) {
+    const notice = resolverNotice('resolver-down', checked.resolverDetail, at, at, checked.worker);
     return {
-      global: { ...global, resolverDown: { since: at, detail: checked.resolverDetail } },
-      notice: resolverNotice('resolver-down', checked.resolverDetail, at, at),
+      global: { ...global, resolverDown: { since: at, detail: notice.detail ?? checked.resolverDetail } },
+      notice,
       history: { at, domain: '', kind: 'resolver-down', check: 'resolver', subject: 'resolver' },
     };
   }
@@ -272,6 +275,7 @@ function judgeResolver(
         `the resolver answers again (failing since ${resolverDown.since})`,
         resolverDown.since,
         at,
+        checked.worker,
       ),
       history: { at, domain: '', kind: 'resolver-up', check: 'resolver', subject: 'resolver' },
     };

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { resendToAlertmanagers } from '../alerts/alertmanager-resend.ts';
 import type { Channel } from '../alerts/channel.ts';
 import { channelOptionsOf, createChannels } from '../alerts/create-channels.ts';
-import { DependentsIndex, newlyWorseSharedKeys } from '../alerts/dependents.ts';
+import { DependentsIndex, dependencyKeysOf, newlyWorseSharedKeys } from '../alerts/dependents.ts';
 import { type DeliveryEvent, Outbox } from '../alerts/outbox.ts';
 import { type Silence, silenceMatches, silencesFromConfig } from '../alerts/silences.ts';
 import type { DaemonCluster } from '../cluster/cluster.ts';
@@ -77,6 +77,8 @@ export interface DaemonStatus {
   lastBatch?: BatchSummary & { finishedAt: string };
   /** The last batch could not be saved (database down): it is retried, and nothing is alerted before it is. */
   storeProblem?: { since: string; message: string };
+  /** This daemon is a worker of a cluster (its id): its resolver state is its own, not the store's. */
+  worker?: string;
   /** A cluster worker whose own resolver fails (its batches are held); a single daemon keeps this in the store. */
   workerResolverDown?: { since: string; detail: string };
 }
@@ -231,6 +233,7 @@ export class Daemon {
       ...(this.#batchStartedAt ? { batchStartedAt: this.#batchStartedAt.toISOString() } : {}),
       ...(this.#lastBatch ? { lastBatch: this.#lastBatch } : {}),
       ...(this.#storeProblem ? { storeProblem: this.#storeProblem } : {}),
+      ...(this.#cluster ? { worker: this.#cluster.workerId } : {}),
       ...(this.#workerResolver.resolverDown ? { workerResolverDown: this.#workerResolver.resolverDown } : {}),
     };
   }
@@ -293,7 +296,8 @@ export class Daemon {
         [...this.#domains.values()].map((domain) => ({ name: domain.name, tags: domain.tags })),
         now.toISOString(),
       );
-    // Workers of a cluster starting together take turns (the same rows, written by each).
+    // syncDomains is idempotent under concurrency; workers of a cluster starting together still take turns, so the
+    // first writes the list and the others find nothing to change (one write of 100,000 rows, not N at once).
     await (this.#cluster ? this.#cluster.serialized('sync-domains', sync) : sync());
     const known = new Set<string>();
     const cluster: { domain: string; dueAt: number }[] = [];
@@ -505,7 +509,7 @@ export class Daemon {
     const now = this.#now();
     const silences = await this.#silences(now);
     const judged = this.#cluster
-      ? this.#judgeAsWorker(this.#cluster, domains, previous, checked, now, silences)
+      ? await this.#judgeAsWorker(this.#cluster, domains, previous, checked, now, silences)
       : judgeBatch(this.#environment(), domains, previous, checked, await this.#store.global(), now, silences);
     for (const { notice, silence } of judged.silenced)
       this.#logger.info(
@@ -523,20 +527,24 @@ export class Daemon {
   /**
    * In a cluster each worker asks its own resolver: one whose resolver fails holds its own batches and says so (one
    * resolver alert naming the worker, and one when it answers again) without touching the others' state. The resolver
-   * state is this worker's, in memory: the shared global state would flap between a broken and a healthy worker.
+   * state is this worker's, in memory: the shared global state would flap between a broken and a healthy worker. It is
+   * mirrored in the cluster's worker table, from which the Alertmanager re-send and the cluster gauge read it.
    */
-  #judgeAsWorker(
+  async #judgeAsWorker(
     cluster: DaemonCluster,
     domains: DomainConfig[],
     previous: ReadonlyMap<string, DomainState>,
     checked: CheckedBatch,
     now: Date,
     silences: readonly Silence[],
-  ): JudgedBatch {
-    const named = { ...checked, resolverDetail: `worker ${cluster.workerId}: ${checked.resolverDetail}` };
+  ): Promise<JudgedBatch> {
+    const named = { ...checked, worker: cluster.workerId };
     const judged = judgeBatch(this.#environment(), domains, previous, named, this.#workerResolver, now, silences);
     const { global, ...write } = judged.write;
-    if (global) this.#workerResolver = global;
+    if (global) {
+      this.#workerResolver = global;
+      await cluster.workers.setResolverDown(global.resolverDown);
+    }
     return { ...judged, write };
   }
 
@@ -568,10 +576,12 @@ export class Daemon {
   /**
    * Root cause: when a thing many domains share (an MX address, a TLSA set, a zone, an SPF include) starts to look
    * worse for one of them, every domain that depends on it is checked now, so they confirm in the same wave and
-   * their alert is one grouped notice rather than one per check slot. The index is rebuilt as domains are checked
-   * (in a cluster: the domains this worker checked; their pending checks in the job engine are moved to now).
+   * their alert is one grouped notice rather than one per check slot. The index is rebuilt as domains are checked:
+   * in memory for a single daemon; in a cluster in the database, so that the dependents every worker checked are
+   * found, and their pending checks in the job engine are moved to now.
    */
   async #recheckDependents(judged: JudgedBatch): Promise<void> {
+    if (this.#cluster) return this.#recheckDependentsInCluster(this.#cluster, judged);
     const now = this.#now().getTime();
     const inBatch = new Set(judged.write.domains.map((state) => state.domain));
     for (const state of judged.write.domains) {
@@ -593,19 +603,32 @@ export class Daemon {
       }
     }
     if (recheck.size === 0) return;
-    if (this.#cluster) {
-      // Best effort: the batch is saved; a failure here only means the dependents wait for their own time.
-      await this.#cluster.work
-        .dueNow([...recheck])
-        .catch((error: unknown) =>
-          this.#logger.warn(
-            { error: error instanceof Error ? error.message : String(error) },
-            'could not move dependents forward',
-          ),
-        );
-      return;
-    }
     for (const domain of recheck) this.#queue.schedule(domain, Math.min(now, this.#queue.dueAt(domain) ?? now));
+  }
+
+  /**
+   * #recheckDependents for a worker: the batch's dependencies replace its domains' rows in the database, then the
+   * dependents of what looks worse are brought forward in one statement. Best effort: the batch is saved; a failure
+   * here only means the dependents wait for their own time.
+   */
+  async #recheckDependentsInCluster(cluster: DaemonCluster, judged: JudgedBatch): Promise<void> {
+    const worse = new Set<string>();
+    for (const state of judged.write.domains) for (const key of newlyWorseSharedKeys(state)) worse.add(key);
+    try {
+      await cluster.dependents.record(
+        judged.write.domains.map((state) => ({ domain: state.domain, keys: dependencyKeysOf(state) })),
+      );
+      if (worse.size === 0) return;
+      const inBatch = judged.write.domains.map((state) => state.domain);
+      const moved = await cluster.dependents.bringForward([...worse], inBatch);
+      for (const [thing, domains] of moved)
+        this.#logger.info({ thing, domains }, 'shared thing looks worse: re-checking its domains now');
+    } catch (error) {
+      this.#logger.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'could not record dependents or move them forward',
+      );
+    }
   }
 
   /** Step 4: the outbox rows are written; wake the delivery loop (in a cluster: the worker that delivers). */
@@ -752,13 +775,17 @@ export class Daemon {
   async resendOpenAlerts(): Promise<void> {
     const now = this.#now();
     const silences = await this.#silences(now);
-    const resolverDown = (await this.#store.global()).resolverDown;
+    // A cluster re-sends every live worker's resolver alert (from the worker table); the store's global state is a
+    // single daemon's.
+    const resolversDown = this.#cluster
+      ? await this.#cluster.workers.resolversDown()
+      : [(await this.#store.global()).resolverDown].filter((down) => down !== undefined);
     const outcomes = await resendToAlertmanagers(
       this.#channels,
       () => this.#store.openAlerts(),
       {
         tagsOf: (domain) => this.#domains.get(domain)?.tags ?? [],
-        ...(resolverDown ? { resolverDown } : {}),
+        resolversDown,
         isSilenced: (row) =>
           silences.some((silence) =>
             silenceMatches(

@@ -13,13 +13,16 @@ export function noticeFor(type: Notice['type'], change: Change, tags: readonly s
   };
 }
 
+/** A worker's resolver notice names the worker (each worker of a cluster asks its own resolver). */
 export function resolverNotice(
   type: 'resolver-down' | 'resolver-up',
   detail: string,
   since: string,
   at: string,
+  worker?: string,
 ): Notice {
-  return { key: `${type}|${since}`, type, tags: [], detail, at };
+  if (worker === undefined) return { key: `${type}|${since}`, type, tags: [], detail, at };
+  return { key: `${type}|${since}|${worker}`, type, tags: [], detail: `worker ${worker}: ${detail}`, worker, at };
 }
 
 export function historyEntryFor(change: Change): HistoryEntry {

@@ -14,7 +14,10 @@ export interface Health {
   resolver: { healthy: boolean; since?: string; detail?: string };
 }
 
-/** Healthy when the scheduler loop runs (ticked recently, or a batch is in progress) and the resolver canary is fine. */
+/**
+ * Healthy when the scheduler loop runs (ticked recently, or a batch is in progress) and the resolver canary is fine
+ * (a cluster worker's own canary; a single daemon's from the store).
+ */
 export function judgeHealth(status: DaemonStatus, global: GlobalState, now: Date): Health {
   const reasons: string[] = [];
   const at = now.getTime();
@@ -25,7 +28,8 @@ export function judgeHealth(status: DaemonStatus, global: GlobalState, now: Date
   } else if (status.lastTickAt === undefined || at - Date.parse(status.lastTickAt) > TICK_STALE_MS) {
     reasons.push(`the scheduler has not ticked since ${status.lastTickAt ?? 'start'}`);
   }
-  const down = global.resolverDown;
+  // A cluster worker asks its own resolver and holds only its own batches: its state, not the store's.
+  const down = status.worker !== undefined ? status.workerResolverDown : global.resolverDown;
   if (down) reasons.push(`the resolver is failing since ${down.since}: ${down.detail}`);
   return {
     status: reasons.length === 0 ? 'ok' : 'unhealthy',

@@ -137,11 +137,14 @@ export class DaemonMetrics implements DaemonObserver {
     });
     new Gauge({
       name: 'mailwarden_resolver_up',
-      help: '1 when the resolver canary answers, 0 while per-domain alerts are held',
+      help: "1 when the resolver canary answers, 0 while per-domain alerts are held (a cluster worker: its own resolver's)",
       registers,
       async collect() {
-        const store = metrics.#source?.store;
-        if (store) this.set((await store.global()).resolverDown === undefined ? 1 : 0);
+        const source = metrics.#source;
+        if (!source) return;
+        const status = source.status();
+        if (status.worker !== undefined) this.set(status.workerResolverDown === undefined ? 1 : 0);
+        else this.set((await source.store.global()).resolverDown === undefined ? 1 : 0);
       },
     });
     new Gauge({

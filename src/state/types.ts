@@ -103,6 +103,8 @@ export interface Notice {
   tags: string[];
   /** For resolver notices: what failed. */
   detail?: string;
+  /** For resolver notices of a cluster worker: whose resolver (each worker asks its own). */
+  worker?: string;
   at: string;
 }
 

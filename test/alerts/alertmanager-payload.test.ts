@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { alertmanagerAlerts, endsAtHorizon, resendOpenAlerts } from '../../src/alerts/alertmanager.ts';
+import {
+  alertmanagerAlerts,
+  endsAtHorizon,
+  type PostableAlert,
+  resendOpenAlerts,
+} from '../../src/alerts/alertmanager.ts';
 import { noticeFor, resolverNotice } from '../../src/daemon/notices.ts';
 import type { DomainReport, Status } from '../../src/model.ts';
 import { type AlertSettings, evaluate } from '../../src/state/diff.ts';
@@ -106,6 +111,44 @@ describe('Alertmanager alerts from notices', () => {
     expect(alertmanagerAlerts([changed], options, now)).toEqual([]);
   });
 
+  it("names a cluster worker's resolver alert by its worker: the notice and the re-send are the same alert", async () => {
+    const since = '2026-01-01T11:00:00.000Z';
+    const down = resolverNotice('resolver-down', 'canary failed', since, now.toISOString(), 'host-a:101');
+    expect(down.detail).toBe('worker host-a:101: canary failed');
+    const other = resolverNotice('resolver-down', 'canary failed', since, now.toISOString(), 'host-b:202');
+    // Two workers failing at the same instant are two notices (the outbox drops a repeated key), and two alerts.
+    expect(other.key).not.toBe(down.key);
+    const [a, b] = alertmanagerAlerts([down, other], options, now);
+    expect(a!.labels).toEqual({
+      alertname: 'MailwardenResolver',
+      kind: 'resolver',
+      severity: 'critical',
+      worker: 'host-a:101',
+    });
+    expect(b!.labels.worker).toBe('host-b:202');
+    const posted: PostableAlert[] = [];
+    await resendOpenAlerts(
+      (async function* () {})(),
+      async (alerts) => {
+        posted.push(...alerts);
+      },
+      {
+        ...options,
+        resolversDown: [
+          { worker: 'host-a:101', since, detail: down.detail! },
+          { worker: 'host-b:202', since, detail: other.detail! },
+        ],
+      },
+      now,
+    );
+    expect(posted.map((alert) => alert.labels)).toEqual([a!.labels, b!.labels]);
+    expect(posted.map((alert) => alert.startsAt)).toEqual([since, since]);
+    const up = resolverNotice('resolver-up', 'answers', since, now.toISOString(), 'host-a:101');
+    const [resolved] = alertmanagerAlerts([up], options, now);
+    expect(resolved!.labels).toEqual(a!.labels);
+    expect(resolved!.endsAt).toBe(now.toISOString());
+  });
+
   it('re-sends every open alert in bounded batches, skipping silenced ones, with the resolver alert', async () => {
     const states = ['a', 'b', 'c'].map((name) => {
       const { state } = steps(['ok', 'fail']);
@@ -128,7 +171,7 @@ describe('Alertmanager alerts from notices', () => {
         batchSize: 2,
         tagsOf: (domain) => (domain === 'a.example' ? ['gold'] : []),
         isSilenced: (row) => row.domain === 'c.example',
-        resolverDown: { since: now.toISOString(), detail: 'canary failed' },
+        resolversDown: [{ since: now.toISOString(), detail: 'canary failed' }],
       },
       now,
     );

@@ -49,7 +49,15 @@ describe('cluster gauges from the database', () => {
 });
 
 describe('cluster health', () => {
-  const snapshot = { overdue: 0, scheduleLagSeconds: 0, running: 2, scheduled: 100, workersAlive: 3, readAt: 0 };
+  const snapshot = {
+    overdue: 0,
+    scheduleLagSeconds: 0,
+    running: 2,
+    scheduled: 100,
+    workersAlive: 3,
+    workersResolverFailing: 0,
+    readAt: 0,
+  };
 
   it('is ok while due domains wait less than a minute (or a tenth of the interval)', () => {
     expect(judgeClusterHealth({ ...snapshot, overdue: 40, scheduleLagSeconds: 50 }, 3_600_000).status).toBe('ok');

@@ -41,6 +41,7 @@ const healthy: ClusterSnapshot = {
   running: 500,
   scheduled: 100_000,
   workersAlive: 3,
+  workersResolverFailing: 0,
   readAt: 0,
 };
 

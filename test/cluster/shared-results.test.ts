@@ -71,15 +71,19 @@ describe('shared probe results across workers (PostgreSQL)', () => {
     expect((await shared.once('smtp:b', 'slot', failing, (r) => r.outcome === 'ok')).n).toBe(2);
   });
 
-  it('takes over a key whose claimant died, once its lease ran out', async () => {
-    const [dead, alive] = [cache(await engine('w5'), { leaseMs: 500 }), cache(await engine('w6'), { leaseMs: 500 })];
-    void dead.once(
-      'smtp:c',
-      'slot',
-      () => new Promise<never>(() => {}),
-      () => true,
-    );
+  it('takes over a key whose claimant died (its claim no longer renewed), once its lease ran out', async () => {
+    const dying = await engine('w5');
+    const [dead, alive] = [cache(dying, { leaseMs: 600 }), cache(await engine('w6'), { leaseMs: 600 })];
+    void dead
+      .once(
+        'smtp:c',
+        'slot',
+        () => new Promise<never>(() => {}),
+        () => true,
+      )
+      .catch(() => {});
     await sleep(100);
+    await dying.stop(); // its connections close, as when the process is killed: the claim is not renewed any more
     const started = Date.now();
     const result = await alive.once(
       'smtp:c',
@@ -90,6 +94,36 @@ describe('shared probe results across workers (PostgreSQL)', () => {
     expect(result).toBe('probed by w6');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(alive.stats.computed).toBe(1);
+  });
+
+  it('keeps the claim of a live worker whose probe runs longer than the lease: the others wait for its result', async () => {
+    const options = { leaseMs: 300, maxWaitMs: 10_000 };
+    const [slow, waiting] = [cache(await engine('w9'), options), cache(await engine('w10'), options)];
+    let probes = 0;
+    const first = slow.once(
+      'smtp:f',
+      'slot',
+      async () => {
+        probes++;
+        await sleep(1_500); // five leases
+        return 'probed by w9';
+      },
+      () => true,
+    );
+    await sleep(100);
+    const second = await waiting.once(
+      'smtp:f',
+      'slot',
+      async () => {
+        probes++;
+        return 'probed by w10';
+      },
+      () => true,
+    );
+    expect(await first).toBe('probed by w9');
+    expect(second).toBe('probed by w9');
+    expect(probes).toBe(1);
+    expect(waiting.stats.waited).toBe(1);
   });
 
   it('probes locally when the database cannot be reached (a check is never held up by the cache)', async () => {

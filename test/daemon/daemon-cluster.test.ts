@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DaemonCluster } from '../../src/cluster/cluster.ts';
+import type { DomainDependencies, SharedDependents } from '../../src/cluster/dependents.ts';
 import type { ClaimedBatch, ScheduledDomain, WorkSource } from '../../src/cluster/work-source.ts';
+import type { ResolverDown } from '../../src/cluster/workers.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { Daemon } from '../../src/daemon/daemon.ts';
 import type { Finding, Status } from '../../src/model.ts';
@@ -71,6 +73,32 @@ class MemoryWork implements WorkSource {
   }
 }
 
+/** The cluster's dependency table in memory: what each domain depends on; bringing forward moves jobs to now. */
+class MemoryDependents implements SharedDependents {
+  readonly byDomain = new Map<string, readonly string[]>();
+  readonly #work: MemoryWork;
+
+  constructor(work: MemoryWork) {
+    this.#work = work;
+  }
+
+  async record(entries: readonly DomainDependencies[]): Promise<void> {
+    for (const entry of entries) this.byDomain.set(entry.domain, entry.keys);
+  }
+
+  async bringForward(keys: readonly string[], except: readonly string[]): Promise<Map<string, number>> {
+    const moved = new Map<string, number>();
+    const domains = new Set<string>();
+    for (const key of keys) {
+      const dependents = [...this.byDomain].filter(([d, k]) => k.includes(key) && !except.includes(d)).map(([d]) => d);
+      if (dependents.length > 0) moved.set(key, dependents.length);
+      for (const domain of dependents) domains.add(domain);
+    }
+    if (domains.size > 0) await this.#work.dueNow([...domains]);
+    return moved;
+  }
+}
+
 function sharedMxMonitor(mx: { status: Status }, own: Map<string, Status>): Monitor {
   return {
     name: 'starttls',
@@ -106,10 +134,22 @@ function worker(domains: string[], yaml: string, channels: Map<string, Recording
   const own = new Map<string, Status>();
   const work = new MemoryWork(clock);
   const jobs: { name: string; periodSeconds: number; task: () => Promise<void> }[] = [];
+  const dependents = new MemoryDependents(work);
+  const resolverStates: (ResolverDown | undefined)[] = [];
   const cluster: DaemonCluster = {
     workerId: 'w1',
     work,
     coordinator: { once: (_key, _slot, run) => run() },
+    dependents,
+    workers: {
+      setResolverDown: async (down) => {
+        resolverStates.push(down);
+      },
+      resolversDown: async () => {
+        const down = resolverStates.at(-1);
+        return down ? [{ worker: 'w1', ...down }] : [];
+      },
+    },
     every: async (name, periodSeconds, task) => {
       jobs.push({ name, periodSeconds, task });
     },
@@ -152,7 +192,7 @@ ${yaml}`,
       await daemon.deliver();
     }
   };
-  return { daemon, clock, mx, own, work, jobs, advance };
+  return { daemon, clock, mx, own, work, jobs, advance, dependents, resolverStates };
 }
 
 describe('a cluster worker', () => {

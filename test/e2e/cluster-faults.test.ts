@@ -113,11 +113,15 @@ describe('cluster faults', () => {
       await waitFor('the resolver alert', () => resolverAlerts() >= 1, 30_000);
       // (The healthy worker's first checks also send "already failing" notices for these lab zones: not counted.)
       const notices = receivers.webhook.requests
-        .flatMap((request) => (JSON.parse(request.body) as { notices: { type: string; detail?: string }[] }).notices)
+        .flatMap(
+          (request) =>
+            (JSON.parse(request.body) as { notices: { type: string; detail?: string; worker?: string }[] }).notices,
+        )
         .filter((notice) => notice.type.startsWith('resolver'));
       expect(notices.map((notice) => notice.type)).toEqual(['resolver-down']);
       const brokenWorker = String(broken.lines('mailwarden started')[0]?.worker);
       expect(notices[0]!.detail).toContain(`worker ${brokenWorker}`);
+      expect(notices[0]!.worker).toBe(brokenWorker);
       // Two more cycles: no domain alert, and the healthy worker's batches did not flip the broken one's state.
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_S * 2 * 1000));
       const later = receivers.webhook.requests.flatMap(

@@ -21,6 +21,12 @@ const DOMAINS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(
 const BROKEN = DOMAINS[0]!;
 const INTERVAL_S = 8;
 const HEARTBEAT_S = 10;
+/**
+ * How long a dead worker's claim takes to come back, by the engine's timings: its heartbeat lapses (≤ HEARTBEAT_S after
+ * its last touch), the next supervision fails it (every HEARTBEAT_S / 2), its first retry waits 2–4 s, and an idle
+ * worker polls every second. A shared probe it had claimed lapses after HEARTBEAT_S, in parallel.
+ */
+const CLAIM_COMES_BACK_S = HEARTBEAT_S + HEARTBEAT_S / 2 + 4 + 1;
 
 /** The zone as test/lab/zones/e2e/e2e-cluster.zone serves it (comments aside), or with c01's DMARC broken. */
 function zoneText(brokenDmarc: boolean): string {
@@ -138,14 +144,15 @@ describe('three workers on one PostgreSQL against the lab', () => {
       await waitFor('the supervisor restarting the worker', () => died().length >= 1 && workerPids().size >= 4);
       expect(died()[0]).toMatchObject({ pid: victim, signal: 'SIGKILL' });
 
-      // Nothing lost: every domain is checked again after the kill, within a cycle plus the claim's heartbeat.
+      // Nothing lost: every domain is checked again after the kill. (How soon is asserted below from the gaps, with the
+      // machine's own batch durations; this only must not wait forever.)
       await waitFor(
         'every domain checked after the kill',
         async () => {
           const done = await completions(db);
           return DOMAINS.every((domain) => (done.get(domain) ?? []).some((at) => at > killedAt));
         },
-        (INTERVAL_S * 2 + HEARTBEAT_S * 2) * 1000,
+        (INTERVAL_S * 2 + CLAIM_COMES_BACK_S) * 1000 * 4,
       );
       // Two more full cycles to look at.
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_S * 2 * 1000));
@@ -153,7 +160,11 @@ describe('three workers on one PostgreSQL against the lab', () => {
       const done = await completions(db);
 
       // Once per cycle: consecutive checks of a domain at least half an interval apart (none twice), and never more
-      // than one and a half intervals apart plus, once, the time a dead worker's claim takes to come back.
+      // than one and a half intervals apart plus, once, the time a dead worker's claim takes to come back and two
+      // batches (a worker finishing the batch it is in, then checking the claim that came back). The batches' own
+      // durations are this machine's, measured from the workers' logs: a loaded machine's batches take longer.
+      const batchSeconds = cluster.lines('run finished').map((line) => Number(line.durationMs) / 1000);
+      const longestBatchS = Math.max(0, ...batchSeconds);
       const gaps: { domain: string; gap: number }[] = [];
       for (const domain of DOMAINS) {
         const times = done.get(domain) ?? [];
@@ -166,7 +177,7 @@ describe('three workers on one PostgreSQL against the lab', () => {
       const describe = (list: typeof gaps) => list.map((g) => `${g.domain} ${g.gap.toFixed(1)}`).join(', ');
       expect(Math.min(...regular.map((g) => g.gap)), describe(regular)).toBeGreaterThanOrEqual(INTERVAL_S / 2 - 1);
       expect(Math.max(...gaps.map((g) => g.gap)), describe(gaps)).toBeLessThanOrEqual(
-        INTERVAL_S * 1.5 + HEARTBEAT_S * 2 + 5,
+        INTERVAL_S * 1.5 + CLAIM_COMES_BACK_S + 2 * longestBatchS + 2,
       );
 
       // Exactly one alert per channel for the one regression (besides the first checks' "already failing" notices:
@@ -195,7 +206,10 @@ describe('three workers on one PostgreSQL against the lab', () => {
       console.log(
         `cluster e2e: ${elapsedS.toFixed(0)} s, ${cycles} cycles of ${INTERVAL_S} s; SMTP connections per shared MX ` +
           `address ${proxies.map((p, i) => `${MX_ADDRESSES[i]} ${p.connections}`).join(', ')}; ` +
-          `re-check gaps ${Math.min(...regular.map((g) => g.gap)).toFixed(1)}–${Math.max(...gaps.map((g) => g.gap)).toFixed(1)} s`,
+          `re-check gaps ${Math.min(...regular.map((g) => g.gap)).toFixed(1)}–${Math.max(...gaps.map((g) => g.gap)).toFixed(1)} s; ` +
+          `${batchSeconds.length} batches, longest ${longestBatchS.toFixed(1)} s; kill to all re-checked ` +
+          `${((Math.min(...DOMAINS.map((d) => Math.min(...(done.get(d) ?? []).filter((at) => at > killedAt)))) - killedAt) / 1000).toFixed(1)}–` +
+          `${((Math.max(...DOMAINS.map((d) => Math.min(...(done.get(d) ?? []).filter((at) => at > killedAt)))) - killedAt) / 1000).toFixed(1)} s`,
       );
       for (const proxy of proxies) expect(proxy.connections).toBeLessThanOrEqual(2 * cycles);
       expect(proxies.every((proxy) => proxy.connections > 0)).toBe(true);

@@ -10,6 +10,11 @@ import type { DomainState, HistoryEntry, OutboxEntry, Silence } from '../../src/
 export interface StoreUnderTest {
   fresh(): Promise<StateStore>;
   reopen(store: StateStore): Promise<StateStore>;
+  /**
+   * `count` more writers on the database of the last fresh() store: PostgreSQL opens new stores on it (several daemons
+   * share it); SQLite gives the same store back (one process owns the file), so their calls overlap in one process.
+   */
+  peers(store: StateStore, count: number): Promise<StateStore[]>;
   /** Removes what fresh() made (files, databases). */
   cleanup(): Promise<void>;
 }
@@ -156,6 +161,32 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
       await store.syncDomains([{ name: 'a.nl', tags: ['prod'] }], at(2));
       expect((await collect(store.schedule())).map((e) => e.domain)).toEqual(['a.nl']);
       expect((await store.listDomains({ offset: 0, limit: 10, tag: 'prod' })).total).toBe(1);
+    });
+
+    it('syncs the same domain list from several writers at once (workers starting together) without duplicate rows', async () => {
+      const peers = await subject.peers(store, 2);
+      const writers = [store, ...peers];
+      const domains = Array.from({ length: 300 }, (_, i) => ({
+        name: `d${String(i).padStart(3, '0')}.nl`,
+        tags: i % 2 === 0 ? ['prod', 'eu'] : [],
+      }));
+      try {
+        await Promise.all(writers.map((writer) => writer.syncDomains(domains, at(0))));
+        expect((await collect(store.schedule())).map((e) => e.domain)).toEqual(domains.map((d) => d.name));
+        expect((await store.listDomains({ offset: 0, limit: 1, tag: 'prod' })).total).toBe(150);
+        // Retagging and retiring at once, too.
+        const kept = domains.slice(0, 200).map((d) => ({ name: d.name, tags: ['new', 'prod'] }));
+        await Promise.all(writers.map((writer) => writer.syncDomains(kept, at(1))));
+        expect((await collect(store.schedule())).map((e) => e.domain)).toEqual(kept.map((d) => d.name));
+        expect((await store.listDomains({ offset: 0, limit: 1, tag: 'new' })).total).toBe(200);
+        expect((await store.listDomains({ offset: 0, limit: 1, tag: 'eu' })).total).toBe(0);
+        // And bringing retired domains back.
+        await Promise.all(writers.map((writer) => writer.syncDomains(domains, at(2))));
+        expect((await collect(store.schedule())).map((e) => e.domain)).toEqual(domains.map((d) => d.name));
+        expect((await store.listDomains({ offset: 0, limit: 1, tag: 'eu' })).total).toBe(150);
+      } finally {
+        for (const peer of peers) if (peer !== store) await peer.close();
+      }
     });
 
     it('streams the schedule with due times and in-flight marks, and a commit clears the mark', async () => {

@@ -23,7 +23,7 @@ export async function tempSqliteStore(): Promise<{
 }
 
 export function sqliteUnderTest(): StoreUnderTest {
-  return underTest(tempSqliteStore);
+  return underTest(tempSqliteStore, 'one store');
 }
 
 /**
@@ -39,11 +39,17 @@ export async function tempPostgresStore(
 }
 
 export function postgresUnderTest(): StoreUnderTest {
-  return underTest(() => tempPostgresStore('contract'));
+  return underTest(() => tempPostgresStore('contract'), 'many stores');
 }
 
-/** The contract suite's view of a kind of store: fresh ones from `make`, reopened by URL, all cleaned up. */
-function underTest(make: () => Promise<{ store: StateStore; url: string; cleanup(): Promise<void> }>): StoreUnderTest {
+/**
+ * The contract suite's view of a kind of store: fresh ones from `make`, reopened by URL, all cleaned up. Concurrent
+ * writers are more stores on the database (`many stores`) or the same store (`one store`: SQLite's single owner).
+ */
+function underTest(
+  make: () => Promise<{ store: StateStore; url: string; cleanup(): Promise<void> }>,
+  writers: 'one store' | 'many stores',
+): StoreUnderTest {
   const made: { url: string; cleanup(): Promise<void> }[] = [];
   return {
     async fresh() {
@@ -56,6 +62,12 @@ function underTest(make: () => Promise<{ store: StateStore; url: string; cleanup
       if (!url) throw new Error('reopen before fresh');
       await store.close();
       return openStateStore(url);
+    },
+    async peers(store, count) {
+      const url = made.at(-1)?.url;
+      if (!url) throw new Error('peers before fresh');
+      if (writers === 'one store') return Array.from({ length: count }, () => store);
+      return Promise.all(Array.from({ length: count }, () => openStateStore(url)));
     },
     async cleanup() {
       for (const temp of made.splice(0)) await temp.cleanup();

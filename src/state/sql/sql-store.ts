@@ -132,24 +132,26 @@ export abstract class SqlStateStore implements StateStore {
       }
       const leaving = [...known].filter(([name, row]) => !row.retired && !configured.has(name)).map(([name]) => name);
       if (changed.length === 0 && leaving.length === 0) return;
+      // Idempotent under concurrency (workers of a cluster starting together read the same list and write the same
+      // rows): a domain another writer added meanwhile is updated, a tag it wrote is kept, nothing fails on a duplicate.
       await this.db.transaction().execute(async (trx) => {
         for (const part of chunks(changed, 100)) {
-          const fresh = part.filter((d) => d.isNew);
-          if (fresh.length > 0)
-            await trx
-              .insertInto('domains')
-              .values(fresh.map((d) => ({ name: d.name, tags: JSON.stringify(d.tags) })))
-              .execute();
-          for (const d of part.filter((x) => !x.isNew))
-            await trx
-              .updateTable('domains')
-              .set({ tags: JSON.stringify(d.tags), retired_at: null })
-              .where('name', '=', d.name)
-              .execute();
+          await trx
+            .insertInto('domains')
+            .values(part.map((d) => ({ name: d.name, tags: JSON.stringify(d.tags) })))
+            .onConflict((conflict) =>
+              conflict.column('name').doUpdateSet({ tags: (eb) => eb.ref('excluded.tags'), retired_at: null }),
+            )
+            .execute();
           const names = part.filter((d) => !d.isNew).map((d) => d.name);
           if (names.length > 0) await trx.deleteFrom('domain_tags').where('domain', 'in', names).execute();
           const tagRows = part.flatMap((d) => d.tags.map((tag) => ({ domain: d.name, tag })));
-          for (const rows of chunks(tagRows, 200)) await trx.insertInto('domain_tags').values(rows).execute();
+          for (const rows of chunks(tagRows, 200))
+            await trx
+              .insertInto('domain_tags')
+              .values(rows)
+              .onConflict((conflict) => conflict.columns(['domain', 'tag']).doNothing())
+              .execute();
         }
         for (const names of chunks(leaving, IN_CHUNK))
           await trx.updateTable('domains').set({ retired_at: retiredAt }).where('name', 'in', names).execute();
