@@ -240,6 +240,8 @@ describe('a cluster worker', () => {
       workerId: 'w1',
       work,
       coordinator: { once: (_key, _slot, run) => run() },
+      dependents: { record: async () => {}, bringForward: async () => new Map() },
+      workers: { setResolverDown: async () => {}, resolversDown: async () => [] },
       every: async () => {},
       nudge: async () => {},
       serialized: (_name, run) => run(),
