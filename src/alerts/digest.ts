@@ -84,8 +84,9 @@ export interface DigestOptions {
 /**
  * A wave of a hoster's domains can hold tens of thousands of distinct groups (every domain's own DKIM selectors):
  * beyond this many, a message names how many more there are instead of listing them (it stays readable and small).
+ * Below it nothing is folded: Slack splits a long digest over several messages rather than drop a group.
  */
-const MAX_GROUPS = 30;
+const MAX_GROUPS = 100;
 
 interface GroupDraft {
   heading: string;
