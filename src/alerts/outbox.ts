@@ -24,7 +24,8 @@ export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
  * in notices: the first sweep over 100,000 domains that already fail queued about 1.3 million "already failing"
  * notices, which as one message took a worker to 5 GB. What a message cannot take goes in the route's next message.
  */
-const PASS_SIZE = 50;
+const PASS_SIZE = 20;
+const WAITING_PAGE = 10;
 const MAX_NOTICES_PER_MESSAGE = 10_000;
 
 /** Retry delays: 30 s, 1 min, 2 min, … capped at 1 h (by default). A transient failure never drops an entry. */
@@ -143,38 +144,39 @@ export class Outbox {
     const report: DeliveryReport = { delivered: 0, failed: 0, dead: 0 };
     const due = await this.#store.dueOutbox(now.toISOString(), PASS_SIZE);
     if (due.length === 0) return report;
-    const waiting = await this.#store.waitingOutbox(now.toISOString(), PASS_SIZE);
-    const groups = new Map(
-      [...Map.groupBy([...due, ...waiting], (entry) => `${entry.channel}\u0000${entry.route}`)].map(
-        ([key, entries]) => [key, fillMessage(entries)],
-      ),
-    );
-    const dueKeys = new Set(due.map((entry) => `${entry.channel}\u0000${entry.route}`));
-    const byChannel = Map.groupBy(
-      [...groups].filter(([key]) => dueKeys.has(key)).map(([, entries]) => entries),
-      (entries) => entries[0]!.channel,
-    );
+    const groups = Map.groupBy(due, (entry) => `${entry.channel}\u0000${entry.route}`);
+    const byChannel = Map.groupBy([...groups.values()], (entries) => entries[0]!.channel);
     await Promise.all(
       [...byChannel.values()].map(async (channelGroups) => {
         for (const entries of channelGroups) {
-          const outcome = await this.#deliverGroup(entries, now);
-          if (outcome) report[outcome] += entries.length;
+          const result = await this.#deliverGroup(entries, now);
+          if (result) report[result.outcome] += result.entries;
         }
       }),
     );
     return report;
   }
 
-  async #deliverGroup(entries: OutboxEntry[], now: Date): Promise<keyof DeliveryReport | undefined> {
-    const { route, channel: channelName } = entries[0]!;
+  /**
+   * One route's due entries on one channel: held while the route sent less than `groupInterval` ago; otherwise sent
+   * as one message with the route's entries still waiting out their `groupWait`, oldest first, as many as a message
+   * takes. The waiting ones are read only for a message that goes out now: a held wave is not read again and again.
+   */
+  async #deliverGroup(
+    due: OutboxEntry[],
+    now: Date,
+  ): Promise<{ outcome: keyof DeliveryReport; entries: number } | undefined> {
+    const { route, channel: channelName } = due[0]!;
     const lastSent = this.#lastSentAt.get(`${channelName}\u0000${route}`);
     const interval = this.#groupIntervals.get(route) ?? 0;
-    const urgent = entries.some((entry) => entry.notices.some((notice) => notice.type === 'resolver-down'));
+    const urgent = due.some((entry) => entry.notices.some((notice) => notice.type === 'resolver-down'));
     if (!urgent && lastSent !== undefined && now.getTime() < lastSent + interval) {
       const at = new Date(lastSent + interval).toISOString();
-      for (const entry of entries) await this.#store.saveAttempt({ ...entry, nextAttemptAt: at });
+      for (const entry of due) await this.#store.saveAttempt({ ...entry, nextAttemptAt: at });
       return undefined;
     }
+    const waiting = await this.#store.waitingOutbox(now.toISOString(), WAITING_PAGE, { route, channel: channelName });
+    const entries = fillMessage([...due, ...waiting]);
     const channel = this.#channels.get(channelName);
     const attempts = Math.max(...entries.map((entry) => entry.attempts)) + 1;
     const notices = [
@@ -204,21 +206,21 @@ export class Outbox {
           { ...where, error: message },
           'alert refused by the receiver; dead-lettered (mailwarden outbox retry <id>)',
         );
-        return 'dead';
+        return { outcome: 'dead', entries: entries.length };
       }
       const nextAttemptAt = new Date(failedAt.getTime() + backoffMs(attempts, this.#retry)).toISOString();
       for (const entry of entries)
         await this.#store.saveAttempt({ ...entry, attempts, nextAttemptAt, lastError: message });
       this.#onDelivery?.({ channel: channelName, route, ok: false });
       this.#logger.warn({ ...where, nextAttemptAt, error: message }, 'alert delivery failed; will retry');
-      return 'failed';
+      return { outcome: 'failed', entries: entries.length };
     }
     const sentAt = this.#now();
     this.#lastSentAt.set(`${channelName}\u0000${route}`, sentAt.getTime());
     for (const entry of entries) await this.#store.completeOutbox(entry.id, sentAt.toISOString());
     this.#onDelivery?.({ channel: channelName, route, ok: true });
     this.#logger.info({ ...where, notices: notices.length }, 'alert delivered');
-    return 'delivered';
+    return { outcome: 'delivered', entries: entries.length };
   }
 
   /** When the next waiting entry is due, for the delivery loop's sleep. */

@@ -45,8 +45,11 @@ export interface StateStore {
   // ── outbox (alerts waiting for a channel) ────────────────────────────────────────────────────────────────────
   /** Entries whose nextAttemptAt ≤ now, oldest first. */
   dueOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
-  /** Entries never attempted whose nextAttemptAt is after now (waiting out a route's groupWait), oldest first. */
-  waitingOutbox(now: string, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Entries never attempted whose nextAttemptAt is after now (waiting out a route's groupWait), oldest first; of one
+   * route and channel when given.
+   */
+  waitingOutbox(now: string, limit: number, of?: { route: string; channel: string }): Promise<OutboxEntry[]>;
   /** Pending entries (the default), or dead-lettered ones with `{ dead: true }` (`mailwarden outbox list`, the API), oldest first. */
   listOutbox(filter?: { dead?: boolean }): Promise<OutboxEntry[]>;
   /** Records a failed attempt (attempts, nextAttemptAt, lastError). */

@@ -264,6 +264,12 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
       expect((await store.waitingOutbox(at(2), 10)).map((entry) => entry.id)).toEqual(['later', 'latest', 'last']);
       expect((await store.waitingOutbox(at(2), 2)).map((entry) => entry.id)).toEqual(['later', 'latest']);
       expect((await store.waitingOutbox(at(5), 10)).map((entry) => entry.id)).toEqual([]);
+      await store.commitBatch(
+        batch({ outbox: [outbox('other-route', { route: 'dev', nextAttemptAt: at(3), createdAt: at(0) })] }),
+      );
+      const of = { route: 'ops', channel: 'slack' };
+      expect((await store.waitingOutbox(at(2), 10, of)).map((entry) => entry.id)).toEqual(['later', 'latest', 'last']);
+      expect((await store.waitingOutbox(at(2), 10)).map((entry) => entry.id)).toContain('other-route');
     });
 
     it('skips an outbox id that is pending or was delivered, and reports what it added', async () => {

@@ -136,9 +136,10 @@ export class FixtureStore implements StateStore {
   async dueOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
     return [...this.#outbox.values()].filter((e) => !e.deadAt && e.nextAttemptAt <= now).slice(0, limit);
   }
-  async waitingOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
+  async waitingOutbox(now: string, limit: number, of?: { route: string; channel: string }): Promise<OutboxEntry[]> {
     return [...this.#outbox.values()]
       .filter((e) => !e.deadAt && e.attempts === 0 && e.nextAttemptAt > now)
+      .filter((e) => !of || (e.route === of.route && e.channel === of.channel))
       .slice(0, limit);
   }
   async listOutbox(filter?: { dead?: boolean }): Promise<OutboxEntry[]> {

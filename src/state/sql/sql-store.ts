@@ -252,18 +252,16 @@ export abstract class SqlStateStore implements StateStore {
     });
   }
 
-  async waitingOutbox(now: string, limit: number): Promise<OutboxEntry[]> {
+  async waitingOutbox(now: string, limit: number, of?: { route: string; channel: string }): Promise<OutboxEntry[]> {
     return this.guard('read the outbox of', async () => {
-      const rows = await this.db
+      let query = this.db
         .selectFrom('outbox')
         .selectAll()
         .where('dead_at', 'is', null)
         .where('attempts', '=', 0)
-        .where('next_attempt_at', '>', toMs(now))
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit)
-        .execute();
+        .where('next_attempt_at', '>', toMs(now));
+      if (of) query = query.where('route', '=', of.route).where('channel', '=', of.channel);
+      const rows = await query.orderBy('created_at').orderBy('id').limit(limit).execute();
       return rows.map(outboxEntry);
     });
   }
