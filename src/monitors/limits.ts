@@ -2,8 +2,6 @@
  * What one domain check may cost. A hosted customer controls its own DNS: without these bounds one hostile domain
  * (an SPF include bomb, 500 MX hosts, a 1,000-address rua list) could hold the daemon's memory, time and probes.
  */
-import type { CheckOptions } from './types.ts';
-
 export interface CheckLimits {
   /** Wall-clock time of one domain check; then its remaining DNS queries fail fast and it reports check.limits. */
   domainDeadlineMs: number;
@@ -25,6 +23,7 @@ export const DEFAULT_CHECK_LIMITS: CheckLimits = {
   addressesPerHost: 4,
 };
 
-export function checkLimits(options: Pick<CheckOptions, 'limits'>): CheckLimits {
+/** The limits in force: the check options' own (CheckOptions.limits) over the defaults. */
+export function checkLimits(options: { limits?: Partial<CheckLimits> }): CheckLimits {
   return { ...DEFAULT_CHECK_LIMITS, ...options.limits };
 }
