@@ -94,9 +94,8 @@ interface GroupDraft {
   what: string;
   transition: string;
   cause?: string;
-  domains: string[];
-  /** The same names as `domains`, for a constant-time "already listed?" in a group of 100,000 domains. */
-  listed: Set<string>;
+  /** A set: "already listed?" must stay constant-time in a group of 100,000 domains. */
+  domains: Set<string>;
   items: DigestItem[];
   /** Notices in the group; only the first `maxItems` become items. */
   count: number;
@@ -163,8 +162,7 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
       what: cause.cause.label,
       transition: cause.transition,
       cause: cause.cause.label,
-      domains: cause.domains,
-      listed: new Set(cause.domains),
+      domains: new Set(cause.domains),
       // One example explains them all; the domains are listed, not their identical findings repeated.
       items: [itemOf(cause.notices[0]!, language)],
       count: cause.notices.length,
@@ -189,8 +187,7 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
         type: notice.type,
         what: hostLevel && change ? `${what} ${change.subject}` : what,
         transition,
-        domains: [],
-        listed: new Set(),
+        domains: new Set(),
         items: [],
         count: 0,
       };
@@ -200,10 +197,7 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
     // Only the items shown are rendered: a group of 100,000 notices costs a count, not 100,000 renderings.
     if (group.items.length < maxItems) group.items.push(itemOf(notice, language));
     group.count++;
-    if (!group.listed.has(domain)) {
-      group.listed.add(domain);
-      group.domains.push(domain);
-    }
+    group.domains.add(domain);
   }
   const sorted = drafts.sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));
   const countByType = new Map<Notice['type'], number>();
@@ -221,7 +215,7 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
   const shown = sorted.slice(0, maxGroups);
   const folded = sorted.slice(maxGroups);
   const groups: DigestGroup[] = shown.map((group) => {
-    const domainCount = group.domains.length;
+    const domainCount = group.domains.size;
     const plural = group.cause !== undefined || group.count > 1;
     return {
       heading: `${group.heading}${plural ? ` (${domainCount} domain${domainCount === 1 ? '' : 's'})` : ''}`,
@@ -229,8 +223,8 @@ export function buildDigest(notices: readonly Notice[], options: DigestOptions =
       what: group.what,
       transition: group.transition,
       ...(group.cause !== undefined ? { cause: group.cause } : {}),
-      domains: group.domains.sort(),
-      items: group.items.slice(0, maxItems),
+      domains: [...group.domains].sort(),
+      items: group.items,
       more: group.cause !== undefined ? 0 : Math.max(0, group.count - maxItems),
     };
   });

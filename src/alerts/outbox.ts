@@ -19,9 +19,9 @@ export const DEFAULT_RETRY: RetryPolicy = { initialMs: 30_000, maxMs: 3_600_000 
 export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
 /**
- * Entries taken from the store per pass: due ones, and as many waiting out their groupWait. One entry holds a whole
- * batch's notices for a route (up to batchSize domains × their notices), so a pass is bounded in entries, and a message
- * in notices: the first sweep over 100,000 domains that already fail queued about 1.3 million "already failing"
+ * Due entries taken from the store per pass, and waiting ones (still in their groupWait) read for one message. One
+ * entry holds a whole batch's notices for a route (up to batchSize domains × their notices), so a pass is bounded in
+ * entries, and a message in notices: the first sweep over 100,000 domains that already fail queued about 1.3 million "already failing"
  * notices, which as one message took a worker to 5 GB. What a message cannot take goes in the route's next message.
  */
 const PASS_SIZE = 20;

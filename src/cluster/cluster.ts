@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SharedCoordinator } from '../monitors/run-shared.ts';
+import { type SharedCoordinator, sharedResultTtls } from '../monitors/run-shared.ts';
 import { ClusterGauges } from './cluster-gauges.ts';
 import { ClusterWorkSource } from './cluster-work-source.ts';
 import { PgDependents, type SharedDependents } from './dependents.ts';
@@ -83,8 +83,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   const sharedResults = new PgSharedResults({
     pool: engine.pool,
     workerId: engine.workerId,
-    settledTtlMs: options.intervalMs,
-    unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(options.confirmDelayMs / 2))),
+    ...sharedResultTtls(options.intervalMs, options.confirmDelayMs),
     // The probing worker renews its claim; one that died hands the key over after a heartbeat, as it does its batch.
     leaseMs: engine.timings.heartbeatSeconds * 1000,
     maxWaitMs: 2 * PROBE_LONGEST_MS,

@@ -12,7 +12,7 @@ import { createResolver } from '../dns/resolver.ts';
 import type { DnsClient } from '../dns/types.ts';
 import type { Change, DomainReport } from '../model.ts';
 import { MONITORS } from '../monitors/registry.ts';
-import type { RunShared } from '../monitors/run-shared.ts';
+import { type RunShared, sharedResultTtls } from '../monitors/run-shared.ts';
 import type { Monitor, MonitorContext } from '../monitors/types.ts';
 import { createTargetGuard, type TargetGuard } from '../net/target-guard.ts';
 import { DEFAULT_TRANSPORT_OPTIONS } from '../smtp/settings.ts';
@@ -124,8 +124,7 @@ const MAX_BATCHES_IN_FLIGHT = 4;
 /** The cluster's rules for shared probe results (src/cluster/cluster.ts), for one process. */
 function sharedResultsSettings(config: Config): LocalSharedResultsSettings {
   return {
-    settledTtlMs: config.schedule.interval,
-    unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(config.alerting.confirmDelay / 2))),
+    ...sharedResultTtls(config.schedule.interval, config.alerting.confirmDelay),
     perSlot: config.checks.transport.connectionsPerAddress ?? DEFAULT_TRANSPORT_OPTIONS.connectionsPerAddress,
   };
 }

@@ -111,3 +111,18 @@ export interface SharedCoordinator {
    */
   once<T>(key: string, slot: string, work: () => Promise<T>, settled: (value: T) => boolean): Promise<T>;
 }
+
+/**
+ * How long a coordinator that outlives one run keeps a probe result (a cluster's shared table, a single daemon's
+ * memory): a settled result (a working STARTTLS) for one check interval, so one probe per address per cycle; any other
+ * for half the confirmation delay (1 s to 60 s), so the re-check that confirms a regression probes afresh.
+ */
+export function sharedResultTtls(
+  intervalMs: number,
+  confirmDelayMs: number,
+): { settledTtlMs: number; unsettledTtlMs: number } {
+  return {
+    settledTtlMs: intervalMs,
+    unsettledTtlMs: Math.max(1000, Math.min(60_000, Math.floor(confirmDelayMs / 2))),
+  };
+}
